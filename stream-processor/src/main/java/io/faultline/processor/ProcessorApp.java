@@ -228,7 +228,7 @@ public final class ProcessorApp {
     });
     Thread hook = new Thread(() -> {
       LOG.info("stopping the processor");
-      boolean clean = processor.close();
+      boolean clean = processor.stop();
       LOG.info("processor stopped{}", clean ? "" : " (timed out)");
       // The JVM would report the signal (143); a requested, completed shutdown is a success.
       Runtime.getRuntime().halt(clean ? 0 : 1);

@@ -55,7 +55,12 @@ public final class RunningProcessor implements AutoCloseable {
   /** Stops within the configured shutdown timeout; returns whether every thread stopped in time. */
   @Override
   public void close() {
-    close(closeTimeout);
+    stop();
+  }
+
+  /** Stops within the configured {@code shutdown.timeout.ms}; returns whether every thread stopped in time. */
+  public boolean stop() {
+    return close(closeTimeout);
   }
 
   public synchronized boolean close(Duration timeout) {

@@ -1,5 +1,6 @@
 package io.faultline.processor.cli;
 
+import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.sim.SimulateCli;
 import java.util.Arrays;
 
@@ -19,6 +20,7 @@ public final class ProcessorCli {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
       case "simulate" -> SimulateCli.run(rest);
+      case "processor" -> ProcessorApp.run(rest);
       default -> {
         System.err.println("faultline " + args[0] + ": not available in this build");
         yield 2;
