@@ -241,6 +241,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
         try {
           HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
           int status = response.statusCode();
+          LOG.debug("{} {}{} -> HTTP {}", method, base, path, status);
           if (status >= 500 || status == 429) {
             Response r = new Response(base, path, status, response.body());
             failures.put(base, "HTTP " + status + r.errorSuffix());
