@@ -251,6 +251,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
           }
           preferredUrl.set(idx);
           return new Response(base, path, status, response.body());
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+          // A certificate the client does not trust will not become trusted by retrying.
+          throw new RegistryException("TLS handshake with the schema registry at " + base + " failed: " + describe(e)
+              + " (check " + RegistryClientConfig.SSL_TRUSTSTORE_LOCATION + ")", e);
         } catch (IOException e) {
           failures.put(base, describe(e));
           lastCause = e;
