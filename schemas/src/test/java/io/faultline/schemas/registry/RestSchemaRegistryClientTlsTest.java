@@ -16,13 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,26 +30,18 @@ class RestSchemaRegistryClientTlsTest {
   private static final String PASSWORD = "changeit-9f2";
 
   @TempDir
-  Path dir;
+  static Path dir;
 
-  private HttpsServer server;
-  private Path serverKeys;
-  private Path trust;
-  private String url;
+  private static HttpsServer server;
+  private static Path serverKeys;
+  private static Path trust;
+  private static String url;
 
-  @BeforeEach
-  void start() throws Exception {
-    serverKeys = dir.resolve("server.p12");
-    trust = dir.resolve("trust.p12");
-    Path cert = dir.resolve("server.crt");
-    keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", serverKeys.toString(),
-        "-storetype", "PKCS12", "-storepass", PASSWORD);
-    keytool("-exportcert", "-alias", "registry", "-keystore", serverKeys.toString(), "-storepass", PASSWORD,
-        "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "registry", "-file", cert.toString(), "-keystore", trust.toString(),
-        "-storetype", "PKCS12", "-storepass", PASSWORD);
-
+  /** Test stores from src/test/resources/tls (see the README there), copied to a plain path. */
+  @BeforeAll
+  static void start() throws Exception {
+    serverKeys = copy("server.p12");
+    trust = copy("trust.p12");
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(serverKeys)) {
       ks.load(in, PASSWORD.toCharArray());
@@ -72,22 +62,19 @@ class RestSchemaRegistryClientTlsTest {
     url = "https://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     if (server != null) {
       server.stop(0);
     }
   }
 
-  private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("keytool " + args[0] + " failed: " + out);
+  private static Path copy(String name) throws IOException {
+    Path target = dir.resolve(name);
+    try (InputStream in = RestSchemaRegistryClientTlsTest.class.getResourceAsStream("/tls/" + name)) {
+      Files.copy(in, target);
     }
+    return target;
   }
 
   @Test
