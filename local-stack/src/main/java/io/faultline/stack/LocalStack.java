@@ -80,25 +80,41 @@ public final class LocalStack implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     }
     long t0 = System.nanoTime();
+    // The registry does not need Kafka (H2 storage), so both JVMs boot side by side.
+    RuntimeException[] registryFailure = new RuntimeException[1];
+    Thread registryStart = new Thread(() -> {
+      try {
+        registry.start(options.startTimeout());
+      } catch (RuntimeException e) {
+        registryFailure[0] = e;
+      }
+    }, "faultline-registry-start");
+    registryStart.start();
+    RuntimeException failure = null;
     try {
-      // The registry does not need Kafka (H2 storage), so both JVMs boot side by side.
-      Thread registryStart = new Thread(() -> registry.start(options.startTimeout()), "faultline-registry-start");
-      StackException[] registryFailure = new StackException[1];
-      registryStart.setUncaughtExceptionHandler((t, e) ->
-          registryFailure[0] = e instanceof StackException se ? se : new StackException(e.getMessage(), e));
-      registryStart.start();
       broker.start(options.startTimeout());
-      registryStart.join();
-      if (registryFailure[0] != null) {
-        throw registryFailure[0];
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Wait for the registry's outcome even after a broker failure: closing while it still starts
+    // would leave its process behind.
+    boolean interrupted = false;
+    while (registryStart.isAlive()) {
+      try {
+        registryStart.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-    } catch (RuntimeException | InterruptedException e) {
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure == null) {
+      failure = registryFailure[0];
+    }
+    if (failure != null) {
       stack.close();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        throw new StackException("interrupted while starting the stack", e);
-      }
-      throw (RuntimeException) e;
+      throw failure;
     }
     LOG.info("local stack ready in {} ms: kafka {} (pid {}), registry {} (pid {}), data {}",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stack.bootstrapServers(), broker.pid(),
