@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -304,10 +303,5 @@ public final class LocalStack implements AutoCloseable {
   @Override
   public String toString() {
     return "LocalStack[kafka=" + bootstrapServers() + ", registry=" + registryUrl() + ", data=" + dataDir + "]";
-  }
-
-  /** For logs and the CLI: name -> pid of the running processes. */
-  Map<String, Long> pids() {
-    return Map.of("broker", broker.pid(), "registry", registry.pid());
   }
 }
