@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  private static final String TEMP_PREFIX = "faultline-stack-";
+  /** A temp stack younger than this may still be starting its processes. */
+  private static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
   private final StackOptions options;
   private final Path dataDir;
@@ -61,9 +65,12 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(StackOptions options) {
     boolean temp = options.dataDir() == null;
+    if (temp) {
+      sweepOrphanedTempDirs(Path.of(System.getProperty("java.io.tmpdir")));
+    }
     Path dir;
     try {
-      dir = temp ? Files.createTempDirectory("faultline-stack-") : Files.createDirectories(options.dataDir());
+      dir = temp ? Files.createTempDirectory(TEMP_PREFIX) : Files.createDirectories(options.dataDir());
     } catch (IOException e) {
       throw new StackException("cannot create the stack data directory: " + e.getMessage(), e);
     }
@@ -149,7 +156,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** An admin client on this stack; the caller closes it. */
   public Admin admin() {
-    return KafkaBroker.admin(bootstrapServers(), java.time.Duration.ofSeconds(30));
+    return KafkaBroker.admin(bootstrapServers(), Duration.ofSeconds(30));
   }
 
   /**
@@ -267,6 +274,40 @@ public final class LocalStack implements AutoCloseable {
       });
     } catch (IOException | UncheckedIOException e) {
       LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /**
+   * Removes temp data dirs of stacks whose parent JVM was killed (its children exit, see
+   * {@link ParentWatch}, but nobody is left to delete the dir): older than {@link #ORPHAN_AGE} and
+   * no live process carries the dir's marker.
+   */
+  static void sweepOrphanedTempDirs(Path tmp) {
+    List<Path> candidates;
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      long cutoff = System.currentTimeMillis() - ORPHAN_AGE.toMillis();
+      candidates = dirs.filter(d -> d.getFileName().toString().startsWith(TEMP_PREFIX))
+          .filter(d -> {
+            try {
+              return Files.isDirectory(d) && Files.getLastModifiedTime(d).toMillis() < cutoff;
+            } catch (IOException e) {
+              return false;
+            }
+          }).toList();
+    } catch (IOException | UncheckedIOException e) {
+      return;
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    List<String> commandLines = ProcessHandle.allProcesses()
+        .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains(JavaProcess.STACK_MARKER_PROPERTY)).toList();
+    for (Path d : candidates) {
+      String marker = "-D" + JavaProcess.STACK_MARKER_PROPERTY + "=" + d.toAbsolutePath().normalize();
+      if (commandLines.stream().noneMatch(c -> c.contains(marker + " ") || c.endsWith(marker))) {
+        LOG.info("removing {}: left by a stack whose JVM was killed", d);
+        deleteRecursively(d);
+      }
     }
   }
 
