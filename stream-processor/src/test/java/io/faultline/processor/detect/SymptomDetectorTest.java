@@ -66,7 +66,7 @@ class SymptomDetectorTest {
     assertEquals(at(70), s.getEventTime());
     assertEquals(7.0, s.getObserved());
     assertEquals(2, s.getAbnormalSamples());
-    assertEquals("7 I/O errors per interval in 2 of 3 samples", s.getDescription());
+    assertEquals("7 I/O errors per interval in 2 of 4 samples", s.getDescription());
   }
 
   @Test
@@ -150,7 +150,7 @@ class SymptomDetectorTest {
     assertEquals("dns.rcode", s.getSignal());
     assertEquals("dns-resolver:10.0.1.53", s.getRelated());
     assertEquals(at(51), s.getOnset());
-    assertEquals("rcode TIMEOUT via dns-resolver:10.0.1.53 in 2 of 3 samples", s.getDescription());
+    assertEquals("rcode TIMEOUT via dns-resolver:10.0.1.53 in 2 of 4 samples", s.getDescription());
   }
 
   @Test
@@ -183,7 +183,7 @@ class SymptomDetectorTest {
     Symptom s = d.symptoms().get(0);
     assertEquals("app.ok", s.getSignal());
     assertEquals("purchase", s.getRelated());
-    assertEquals("check purchase failed (status 500, step pay) in 2 of 3 samples", s.getDescription());
+    assertEquals("check purchase failed (status 500, step pay) in 2 of 4 samples", s.getDescription());
   }
 
   @Test
