@@ -10,7 +10,11 @@ import io.faultline.correlation.Symptom;
 import io.faultline.correlation.SymptomState;
 import io.faultline.internal.CorrelationInput;
 import io.faultline.internal.CorrelationInputKind;
+import io.faultline.common.EntityKind;
 import io.faultline.schemas.Topics;
+import io.faultline.schemas.serde.AvroSerde;
+import io.faultline.topology.Entity;
+import io.faultline.topology.TopologyEvent;
 import io.faultline.telemetry.DiskSample;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -135,6 +139,27 @@ class ReorderBufferTest {
       assertTrue(header(dead.get(0), Topics.DLQ_EXCEPTION).contains("magic byte"), header(dead.get(0), Topics.DLQ_EXCEPTION));
       assertEquals("undeserializable", header(dead.get(1), Topics.DLQ_REASON));
       assertEquals(List.of("disk.ioErrors"), d.symptoms().stream().map(Symptom::getSignal).toList());
+    }
+  }
+
+  @Test
+  void shouldDeadLetterRecordsThatAreNoSampleWhenTheyReachATelemetryTopic() {
+    try (DetectionDriver d = new DetectionDriver(DetectionSettings.defaults())) {
+      TopologyEvent notASample = TopologyEvent.newBuilder()
+          .setEntity(Entity.newBuilder().setId(ARRAY).setKind(EntityKind.DISK_ARRAY).build()).build();
+      // Registered under its own topic, as a misdirected producer would have done.
+      byte[] bytes = AvroSerde.anySpecific(d.registry).serialize(Topics.TOPOLOGY.name(), notASample);
+      d.pipeBytes(Topics.DISK.name(), ARRAY, bytes, at(0).toEpochMilli());
+      d.pipeBytes(Topics.DISK.name(), ARRAY, null, at(0).toEpochMilli());
+      d.pipe(disk(ARRAY, 0, 2.5, 0));
+      d.idle();
+
+      List<TestRecord<byte[], byte[]>> dead = d.deadLetters();
+      assertEquals(List.of("not-telemetry", "empty"), dead.stream().map(r -> header(r, Topics.DLQ_REASON)).toList());
+      assertArrayEquals(bytes, dead.get(0).value());
+      assertEquals(List.of(CorrelationInputKind.MONITORED),
+          d.correlationInputs().stream().map(CorrelationInput::getKind).filter(k -> k == CorrelationInputKind.MONITORED)
+              .toList());
     }
   }
 
