@@ -38,6 +38,6 @@ public record DetectorTuning(
   }
 
   public static DetectorTuning defaults() {
-    return new DetectorTuning(2, 3, 6, 4, 3, 4, 5, 3, 12, 6.0, 0.05, 4.0, 3, Duration.ofMinutes(15), 30);
+    return new DetectorTuning(2, 4, 6, 4, 3, 4, 5, 3, 12, 6.0, 0.05, 4.0, 2, Duration.ofMinutes(15), 30);
   }
 }

@@ -69,8 +69,9 @@ final class SignalDetector {
       s.note = String.format(Locale.ROOT, "%s%s %s above baseline %s (threshold %s)",
           metric.field(), subject == null ? "" : " of " + subject, fmt(value, metric), fmt(mean, metric),
           fmt(threshold, metric));
-    } else {
-      // Abnormal samples never teach the baseline, or a slow fault would become the new normal.
+    } else if (!s.raised) {
+      // Neither abnormal samples nor those of a raised episode teach the baseline, or a fault
+      // would become the new normal; a level between the clear and raise thresholds keeps it raised.
       s.dev += tuning.alpha() * (Math.abs(value - s.mean) - s.dev);
       s.mean += tuning.alpha() * (value - s.mean);
     }
