@@ -43,7 +43,7 @@ class LargeEstateIT {
   @Test
   void shouldStreamAHundredThousandEntitiesWhenAskedForThem() throws Exception {
     CheckingWriter out = new CheckingWriter();
-    SimulationSpec spec = SimulationSpec.of(100).withEntities(100_000).withMinutes(3)
+    SimulationSpec spec = SimulationSpec.of(100).withEntities(100_000).withMinutes(2)
         .withFaults(List.of(FaultKind.SWITCH_FAILURE, FaultKind.RESOLVER_DOWN, FaultKind.VM_DOWN));
     ScenarioGenerator.Summary summary = ScenarioGenerator.run(spec, out);
     assertTrue(Math.abs(summary.entities() - 100_000) <= 3_000, "entities " + summary.entities());
