@@ -73,10 +73,13 @@ public final class Scorer {
     /** A plain-text table for a terminal. */
     public String table() {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format("%-40s %-20s %-22s %-14s %5s %9s%n", "fault", "kind", "onset", "incident", "rank",
-          "delay"));
+      int rootWidth = Math.max(5, faults.stream().mapToInt(f -> f.fault().root().length()).max().orElse(0));
+      int incWidth = Math.max(8, faults.stream().mapToInt(f -> f.incident() == null ? 1 : f.incident().length())
+          .max().orElse(0));
+      String row = "%-" + rootWidth + "s  %-20s %-22s %-" + incWidth + "s %5s %7s%n";
+      sb.append(String.format(row, "fault", "kind", "onset", "incident", "rank", "delay"));
       for (FaultScore f : faults) {
-        sb.append(String.format("%-40s %-20s %-22s %-14s %5s %9s%n", f.fault().root(), f.fault().kind(),
+        sb.append(String.format(row, f.fault().root(), f.fault().kind(),
             f.fault().onset(), f.incident() == null ? "-" : f.incident(), f.rank() == 0 ? "-" : f.rank(),
             f.delay() == null ? "-" : seconds(f.delay())));
       }

@@ -306,6 +306,9 @@ public final class ReplayCli {
         flags.put(ProcessorApp.APPLICATION_ID, applicationId);
         flags.put(ProcessorApp.STATE_DIR, stateDir.toString());
         flags.put("detect.grace.ms", Long.toString(o.graceMs()));
+        // A replay pushes a whole recording through at once, on whatever CPU there is: a starved
+        // transaction must not be aborted by the coordinator (Streams' 10 s default).
+        flags.put(ProcessorApp.STREAMS_PREFIX + "producer.transaction.timeout.ms", "120000");
         LayeredConfig config = ProcessorApp.loadConfig(null, System.getenv(), flags);
         log.println("faultline replay: running the processor (" + applicationId + ") ...");
         try (OutputReader reader = new OutputReader(bootstrap, registry, outputs, outputStart);
