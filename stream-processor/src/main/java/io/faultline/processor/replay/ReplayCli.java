@@ -72,14 +72,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class ReplayCli {
   static final String USAGE = "usage: faultline replay FILE.jsonl [--expect FILE.expect.json] [--skip-bad] "
-      + "[--bootstrap HOST:PORT --registry URL] [--grace-ms N] [--quiet-ms N] [--timeout-s N]";
+      + "[--bootstrap HOST:PORT --registry URL] [--grace-ms N] [--idle-flush-ms N] [--quiet-ms N] [--timeout-s N]";
   static final long DEFAULT_GRACE_MS = Duration.ofHours(1).toMillis();
-  static final long DEFAULT_QUIET_MS = 5_000;
+  /**
+   * Detection releases its reorder buffer after this much wall-clock time without input. A replay
+   * has all its input in Kafka before the processor starts, so a pause is only a starved or
+   * rebalancing thread: wait much longer than live operation (2 s) before calling it the end.
+   */
+  static final long DEFAULT_IDLE_FLUSH_MS = 15_000;
+  /** Output quiet time after the idle flush before the run counts as finished. */
+  static final long QUIET_AFTER_FLUSH_MS = 5_000;
   static final long DEFAULT_TIMEOUT_S = 900;
 
   /** Parsed arguments. */
   record Options(Path scenario, Path expect, boolean skipBad, String bootstrap, String registry, long graceMs,
-                 long quietMs, long timeoutS) {}
+                 long idleFlushMs, long quietMs, long timeoutS) {}
 
   private ReplayCli() {}
 
@@ -158,7 +165,8 @@ public final class ReplayCli {
     String bootstrap = null;
     String registry = null;
     long grace = DEFAULT_GRACE_MS;
-    long quiet = DEFAULT_QUIET_MS;
+    long idleFlush = DEFAULT_IDLE_FLUSH_MS;
+    long quiet = -1;
     long timeout = DEFAULT_TIMEOUT_S;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -168,6 +176,7 @@ public final class ReplayCli {
         case "--bootstrap" -> bootstrap = value(args, ++i, a);
         case "--registry" -> registry = value(args, ++i, a);
         case "--grace-ms" -> grace = number(a, value(args, ++i, a), 0);
+        case "--idle-flush-ms" -> idleFlush = number(a, value(args, ++i, a), 100);
         case "--quiet-ms" -> quiet = number(a, value(args, ++i, a), 100);
         case "--timeout-s" -> timeout = number(a, value(args, ++i, a), 1);
         case "-h", "--help" -> {
@@ -193,7 +202,13 @@ public final class ReplayCli {
     if ((bootstrap == null) != (registry == null)) {
       throw new IllegalArgumentException("--bootstrap and --registry go together");
     }
-    return new Options(scenario, expect, skipBad, bootstrap, registry, grace, quiet, timeout);
+    if (quiet < 0) {
+      quiet = idleFlush + QUIET_AFTER_FLUSH_MS;
+    } else if (quiet <= idleFlush) {
+      throw new IllegalArgumentException("--quiet-ms must exceed --idle-flush-ms (" + idleFlush + "), or the run "
+          + "ends before detection releases its buffer");
+    }
+    return new Options(scenario, expect, skipBad, bootstrap, registry, grace, idleFlush, quiet, timeout);
   }
 
   /** The file to publish (the scenario, or a copy without its malformed lines) and what was dropped. */
@@ -306,6 +321,7 @@ public final class ReplayCli {
         flags.put(ProcessorApp.APPLICATION_ID, applicationId);
         flags.put(ProcessorApp.STATE_DIR, stateDir.toString());
         flags.put("detect.grace.ms", Long.toString(o.graceMs()));
+        flags.put("detect.idle.flush.ms", Long.toString(o.idleFlushMs()));
         // A replay pushes a whole recording through at once, on whatever CPU there is: a starved
         // transaction must not be aborted by the coordinator (Streams' 10 s default).
         flags.put(ProcessorApp.STREAMS_PREFIX + "producer.transaction.timeout.ms", "120000");
