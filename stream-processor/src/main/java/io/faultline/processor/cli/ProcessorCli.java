@@ -2,6 +2,7 @@ package io.faultline.processor.cli;
 
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.demo.Demo;
+import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.sim.SimulateCli;
 import java.util.Arrays;
 
@@ -27,6 +28,7 @@ public final class ProcessorCli {
       case "demo" -> Demo.run(rest);
       case "simulate" -> SimulateCli.run(rest);
       case "processor" -> ProcessorApp.run(rest);
+      case "replay" -> ReplayCli.run(rest);
       default -> {
         System.err.println("faultline: unknown command '" + args[0] + "' (try ./faultline help)");
         yield 2;
