@@ -95,4 +95,17 @@ class FaultlineTopologyTest {
     assertEquals(2, ProcessorApp.run(new String[] {"--set", "correlate.tick.ms=soon"}));
     assertEquals(2, ProcessorApp.run(new String[] {"--config", "/nonexistent/processor.yaml"}));
   }
+
+  @Test
+  void shouldLoadEveryKeyOfTheSampleConfigWhenItIsRead() {
+    var config = ProcessorApp.loadConfig(java.nio.file.Path.of("config/processor-sample.yaml"), Map.of(),
+        Map.of("correlate.tick.ms", "2000"));
+    ProcessorSettings settings = ProcessorSettings.from(config);
+    assertEquals(2000, settings.correlation().tickMs(), "a flag overrides the file");
+    assertEquals(120_000, settings.correlation().resolveAfterMs());
+    assertEquals("localhost:9092", ProcessorApp.streamsConfig(config).get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    for (String key : config.asMap().keySet()) {
+      assertTrue(ProcessorApp.configDefaults().containsKey(key), "the sample only uses known keys: " + key);
+    }
+  }
 }
