@@ -392,9 +392,16 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
       symptomStore.delete(k);
     });
     active.sort(SYMPTOM_ORDER);
-    List<Diagnosis> diagnoses = active.isEmpty()
-        ? List.of()
-        : analyzer.analyze(graph, List.copyOf(active), Set.copyOf(monitored), now);
+    List<Diagnosis> diagnoses;
+    try {
+      diagnoses = active.isEmpty() ? List.of() : analyzer.analyze(graph, List.copyOf(active), Set.copyOf(monitored), now);
+    } catch (RuntimeException e) {
+      // A failing analysis is a bug in us, not in the record at hand: rethrowing would dead-letter
+      // every following record. Leave the incidents as they are; the next change evaluates again.
+      LOG.error("root-cause analysis failed at {} with {} active symptoms; incidents left unchanged",
+          java.time.Instant.ofEpochMilli(now), active.size(), e);
+      return;
+    }
     LOG.debug("tick {}: {} active symptoms, {} diagnoses", java.time.Instant.ofEpochMilli(now), active.size(),
         diagnoses.size());
     Map<String, IncidentState> before = new HashMap<>(book.incidents());
