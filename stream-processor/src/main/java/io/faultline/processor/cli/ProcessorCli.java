@@ -1,28 +1,36 @@
 package io.faultline.processor.cli;
 
 import io.faultline.processor.ProcessorApp;
+import io.faultline.processor.demo.Demo;
+import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.sim.SimulateCli;
 import java.util.Arrays;
 
-/** Dispatches the stream-processor subcommands of the ./faultline launcher. */
+/**
+ * Entry point of the stream-processor module's commands ({@code ./faultline demo|processor|replay|
+ * simulate|bench}); the launcher passes the command name as the first argument.
+ */
 public final class ProcessorCli {
+
   private ProcessorCli() {}
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  static int run(String[] args) {
+  public static int run(String[] args) {
     if (args.length == 0) {
       System.err.println("faultline: no command given (try ./faultline help)");
       return 2;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
+      case "demo" -> Demo.run(rest);
       case "simulate" -> SimulateCli.run(rest);
       case "processor" -> ProcessorApp.run(rest);
+      case "replay" -> ReplayCli.run(rest);
       default -> {
-        System.err.println("faultline " + args[0] + ": not available in this build");
+        System.err.println("faultline: unknown command '" + args[0] + "' (try ./faultline help)");
         yield 2;
       }
     };

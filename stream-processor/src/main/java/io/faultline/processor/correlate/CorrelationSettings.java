@@ -49,7 +49,7 @@ public record CorrelationSettings(
   }
 
   public static CorrelationSettings defaults() {
-    return new CorrelationSettings(Topics.TELEMETRY_PARTITIONS, 1_000, 20_000, 60_000, 120_000, 900_000, 10);
+    return new CorrelationSettings(Topics.TELEMETRY_PARTITIONS, 1_000, 10_000, 60_000, 120_000, 900_000, 10);
   }
 
   /** Default values of every key, for {@link LayeredConfig#load}. */
