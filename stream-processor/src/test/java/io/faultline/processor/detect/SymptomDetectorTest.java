@@ -55,18 +55,18 @@ class SymptomDetectorTest {
   }
 
   @Test
-  void shouldRaiseIoErrorsWhenTwoOfThreeSamplesFail() {
-    diskErrors(10, i -> i == 5 || i == 7);
+  void shouldRaiseIoErrorsWhenThreeOfFiveSamplesFail() {
+    diskErrors(10, i -> i == 5 || i == 7 || i == 8);
     List<Symptom> symptoms = d.symptoms();
     assertEquals(1, symptoms.size());
     Symptom s = symptoms.get(0);
     assertEquals(SymptomState.RAISED, s.getState());
     assertEquals(Severity.CRITICAL, s.getSeverity());
     assertEquals(at(50), s.getOnset());
-    assertEquals(at(70), s.getEventTime());
+    assertEquals(at(80), s.getEventTime());
     assertEquals(7.0, s.getObserved());
-    assertEquals(2, s.getAbnormalSamples());
-    assertEquals("7 I/O errors per interval in 2 of 4 samples", s.getDescription());
+    assertEquals(3, s.getAbnormalSamples());
+    assertEquals("7 I/O errors per interval in 3 of 5 samples", s.getDescription());
   }
 
   @Test
@@ -127,15 +127,15 @@ class SymptomDetectorTest {
   @Test
   void shouldRaiseOnceAndStayRaisedWhenMetricFlaps() {
     diskErrors(60, i -> i >= 10 && i % 2 == 0);
-    assertEquals(List.of("RAISED disk:sda disk.ioErrors @120"), transitions());
+    assertEquals(List.of("RAISED disk:sda disk.ioErrors @140"), transitions());
   }
 
   @Test
   void shouldHoldTheSecondEpisodeUntilStableWhenSignalRaisesRepeatedly() {
-    // Two failures, 7 good samples, two failures ...: episodes a little longer apart than clearing takes.
-    diskErrors(40, i -> i % 9 == 0 || i % 9 == 1);
-    assertEquals(List.of("RAISED disk:sda disk.ioErrors @10", "CLEARED disk:sda disk.ioErrors @70",
-        "RAISED disk:sda disk.ioErrors @100"), transitions());
+    // Three failures, 7 good samples, three failures ...: episodes a little longer apart than clearing takes.
+    diskErrors(40, i -> i % 10 < 3);
+    assertEquals(List.of("RAISED disk:sda disk.ioErrors @20", "CLEARED disk:sda disk.ioErrors @80",
+        "RAISED disk:sda disk.ioErrors @120"), transitions());
   }
 
   @Test
@@ -150,7 +150,7 @@ class SymptomDetectorTest {
     assertEquals("dns.rcode", s.getSignal());
     assertEquals("dns-resolver:10.0.1.53", s.getRelated());
     assertEquals(at(51), s.getOnset());
-    assertEquals("rcode TIMEOUT via dns-resolver:10.0.1.53 in 2 of 4 samples", s.getDescription());
+    assertEquals("rcode TIMEOUT via dns-resolver:10.0.1.53 in 3 of 5 samples", s.getDescription());
   }
 
   @Test
@@ -159,7 +159,7 @@ class SymptomDetectorTest {
       d.pipe(pool("pool:web", "vm:vm-07", i * 10, i >= 4 ? MemberState.DOWN : MemberState.UP));
       d.pipe(pool("pool:web", "vm:vm-08", i * 10 + 1, i >= 4 ? MemberState.DRAINING : MemberState.UP));
     }
-    assertEquals(List.of("RAISED vm:vm-07 pool.member pool:web @50"), transitions());
+    assertEquals(List.of("RAISED vm:vm-07 pool.member pool:web @60"), transitions());
     List<String> monitored = d.correlationInputs().stream().filter(c -> c.getKind() == CorrelationInputKind.MONITORED)
         .map(CorrelationInput::getEntity).toList();
     assertEquals(List.of("pool:web", "vm:vm-07", "vm:vm-08"), monitored);
@@ -183,7 +183,7 @@ class SymptomDetectorTest {
     Symptom s = d.symptoms().get(0);
     assertEquals("app.ok", s.getSignal());
     assertEquals("purchase", s.getRelated());
-    assertEquals("check purchase failed (status 500, step pay) in 2 of 4 samples", s.getDescription());
+    assertEquals("check purchase failed (status 500, step pay) in 3 of 5 samples", s.getDescription());
   }
 
   @Test
