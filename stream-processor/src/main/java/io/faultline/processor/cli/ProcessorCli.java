@@ -2,6 +2,7 @@ package io.faultline.processor.cli;
 
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.demo.Demo;
+import io.faultline.processor.eval.AccuracyBench;
 import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.sim.SimulateCli;
 import java.util.Arrays;
@@ -29,6 +30,14 @@ public final class ProcessorCli {
       case "simulate" -> SimulateCli.run(rest);
       case "processor" -> ProcessorApp.run(rest);
       case "replay" -> ReplayCli.run(rest);
+      case "bench" -> {
+        if (rest.length > 0 && rest[0].equals("accuracy")) {
+          yield AccuracyBench.run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        System.err.println("faultline bench: unknown benchmark '" + (rest.length > 0 ? rest[0] : "")
+            + "' (available: accuracy)");
+        yield 2;
+      }
       default -> {
         System.err.println("faultline: unknown command '" + args[0] + "' (try ./faultline help)");
         yield 2;

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Scores a replay against a scenario's expectations (FORMAT.md "Expectations"; definitions in
- * stream-processor/README.md, "Scoring").
+ * stream-processor/docs/simulate-replay-score.md, "Scoring").
  *
  * <ul>
  *   <li>An incident's <b>ranking</b> is its latest candidate set: the candidates with the greatest

@@ -60,7 +60,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * [--grace-ms N] [--quiet-ms N] [--timeout-s N]}: feeds a scenario through the real pipeline and prints
  * what it concluded (FORMAT.md, "Output of replay"), then, with {@code --expect}, the scores.
  *
- * <p>How a run goes (stream-processor/README.md, "Replay"): the file is validated first; an embedded
+ * <p>How a run goes (stream-processor/docs/simulate-replay-score.md, "Replay"): the file is validated first; an embedded
  * broker and registry start unless {@code --bootstrap/--registry} name a cluster; the whole scenario
  * is published before the processor starts (so the processor reads it at its own pace and never sees
  * a publishing pause as the end of input); the processor runs in this JVM under a fresh
@@ -85,7 +85,7 @@ public final class ReplayCli {
   static final long DEFAULT_TIMEOUT_S = 900;
 
   /** Parsed arguments. */
-  record Options(Path scenario, Path expect, boolean skipBad, String bootstrap, String registry, long graceMs,
+  public record Options(Path scenario, Path expect, boolean skipBad, String bootstrap, String registry, long graceMs,
                  long idleFlushMs, long quietMs, long timeoutS) {}
 
   private ReplayCli() {}
@@ -156,6 +156,11 @@ public final class ReplayCli {
         }
       }
     }
+  }
+
+  /** Defaults for replaying {@code scenario} against a running cluster (for benchmarks). */
+  public static Options options(Path scenario, String bootstrap, String registry) {
+    return parse(new String[] {scenario.toString(), "--bootstrap", bootstrap, "--registry", registry});
   }
 
   static Options parse(String[] args) {
@@ -279,7 +284,7 @@ public final class ReplayCli {
   }
 
   /** Runs the pipeline over {@code input} and returns its output lines in print order. */
-  static List<OutputFormat.Line> replay(Options o, Path input, PrintStream log) {
+  public static List<OutputFormat.Line> replay(Options o, Path input, PrintStream log) {
     quietClients();
     long t0 = System.nanoTime();
     LocalStack stack = null;
