@@ -38,6 +38,8 @@ import java.util.zip.CRC32;
  *   <li>The recovery tail belongs to the incident: a root usually recovers before its victims'
  *       detectors clear, so a diagnosis made only of entities the incident already covers is
  *       absorbed by it (no new incident, no move of the root back up to a victim) and keeps it open.
+ *   <li>A new diagnosis that ranks an open incident's root as a strong candidate (score at least
+ *       {@code mergeMinScore}) is taken as that fault's late effect, not a second fault.
  *   <li>UPDATED only when what an operator sees changes: root, ranking order, affected sets or
  *       severity; not when scores drift.
  *   <li>RESOLVED once the incident's diagnosis has been absent {@code resolveAfterMs}; a
@@ -134,10 +136,16 @@ final class IncidentBook {
     for (Diagnosis d : ordered) {
       if (!matched.containsKey(d)) {
         IncidentState owner = owningIncident(d);
+        if (owner == null) {
+          owner = incidentOfStrongCandidate(d);
+        }
         if (owner != null) {
           absorbed.add(d);
           present.add(owner.id());
-          incidents.put(owner.id(), withAbsence(incidents.get(owner.id()), null));
+          IncidentState current = incidents.get(owner.id());
+          SortedSet<String> episode = new TreeSet<>(current.episode());
+          episode.addAll(d.symptomatic());
+          incidents.put(owner.id(), withEpisode(withAbsence(current, null), List.copyOf(episode)));
         }
       }
     }
@@ -239,6 +247,30 @@ final class IncidentBook {
         .filter(i -> i.episode().containsAll(d.symptomatic()))
         .min(Comparator.comparingLong(IncidentState::openedAt).thenComparing(IncidentState::id))
         .orElse(null);
+  }
+
+  /**
+   * The open incident whose root the diagnosis itself ranks as a strong candidate (score at least
+   * {@code mergeMinScore}): symptoms appearing while a fault is open that the fault's root would
+   * explain are far more often its late effects than a second fault, and a second incident for
+   * one fault is the costlier mistake.
+   */
+  private IncidentState incidentOfStrongCandidate(Diagnosis d) {
+    IncidentState best = null;
+    double bestScore = -1;
+    for (Candidate c : d.ranked()) {
+      if (c.score() < settings.mergeMinScore() || c.score() <= bestScore) {
+        continue;
+      }
+      for (IncidentState inc : incidents.values()) {
+        if (inc.isOpen() && inc.rootCause().equals(c.entity())
+            && (best == null || c.score() > bestScore || inc.openedAt() < best.openedAt())) {
+          best = inc;
+          bestScore = c.score();
+        }
+      }
+    }
+    return best;
   }
 
   private PendingDiagnosis matchPending(Diagnosis d, Set<PendingDiagnosis> used) {
@@ -356,6 +388,12 @@ final class IncidentBook {
     return new IncidentState(i.id(), state, version, i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
         i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.episode(), i.openedAt(),
         i.onset(), now, i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), null);
+  }
+
+  private static IncidentState withEpisode(IncidentState i, List<String> episode) {
+    return new IncidentState(i.id(), i.state(), i.version(), i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
+        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), episode, i.openedAt(),
+        i.onset(), i.updatedAt(), i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), i.absentSince());
   }
 
   private static IncidentState withAbsence(IncidentState i, Long absentSince) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CorrelatorTest {
   private static final long S = 1000;
   private static final CorrelationSettings SETTINGS =
-      new CorrelationSettings(2, 1000, 10 * S, 30 * S, 60 * S, 300 * S, 5);
+      new CorrelationSettings(2, 1000, 10 * S, 30 * S, 60 * S, 300 * S, 5, 0.5);
 
   @TempDir Path stateDir;
   private CorrelationHarness h;

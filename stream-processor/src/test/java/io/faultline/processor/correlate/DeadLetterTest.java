@@ -42,7 +42,7 @@ class DeadLetterTest {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
     props.put(DeadLetters.METER_REGISTRY_CONFIG, meters);
-    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5),
+    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5, 0.5),
         stateDir, props)) {
       var dlq = h.driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       h.entity("app:shop", EntityKind.APPLICATION);
@@ -89,7 +89,7 @@ class DeadLetterTest {
     };
     Properties props = new Properties();
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
-    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5),
+    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5, 0.5),
         stateDir, props, failingOnce)) {
       var dlq = h.driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       h.raise(0, "app:shop", "app.ok", T0).watermark(0, T0 + 5 * S);
