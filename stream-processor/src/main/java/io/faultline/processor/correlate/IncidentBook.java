@@ -40,7 +40,7 @@ import java.util.zip.CRC32;
  *       absorbed by it (no new incident, no move of the root back up to a victim) and keeps it open.
  *   <li>A new diagnosis that ranks an open incident's root as a strong candidate (score at least
  *       {@code mergeMinScore}) is taken as that fault's late effect, not a second fault.
- *   <li>UPDATED only when what an operator sees changes: root, ranking order, affected sets or
+ *   <li>UPDATED only when what an operator sees changes: root, order of the top 3 candidates, affected sets or
  *       severity; not when scores drift.
  *   <li>RESOLVED once the incident's diagnosis has been absent {@code resolveAfterMs}; a
  *       confirmed diagnosis with the same root within {@code reopenWindowMs} after that reopens
@@ -56,6 +56,9 @@ final class IncidentBook {
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  /** Ranks whose order change is worth an UPDATED. */
+  static final int VISIBLE_RANKS = 3;
 
   private final CorrelationSettings settings;
   private final Map<String, IncidentState> incidents = new TreeMap<>();
@@ -376,12 +379,16 @@ final class IncidentBook {
   /** Whether an operator would see no difference: root, ranking order, affected sets, severity. */
   private static boolean sameView(IncidentState a, IncidentState b) {
     return a.rootCause().equals(b.rootCause())
-        && a.candidates().stream().map(RankedEntity::entity).toList()
-            .equals(b.candidates().stream().map(RankedEntity::entity).toList())
+        && topRanked(a).equals(topRanked(b))
         && a.affected().equals(b.affected())
         && a.affectedApplications().equals(b.affectedApplications())
         && a.predictedAffected().equals(b.predictedAffected())
         && Objects.equals(a.severity(), b.severity());
+  }
+
+  /** The order of the first few candidates: what an operator reads; churn further down is noise. */
+  private static List<String> topRanked(IncidentState i) {
+    return i.candidates().stream().limit(VISIBLE_RANKS).map(RankedEntity::entity).toList();
   }
 
   private static IncidentState withVersion(IncidentState i, String state, long version, long now) {
