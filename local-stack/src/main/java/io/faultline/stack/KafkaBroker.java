@@ -3,6 +3,9 @@ package io.faultline.stack;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +127,9 @@ final class KafkaBroker {
           dir.resolve("format.log"), timeout, marker);
     }
     List<String> jvm = List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-        "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+        "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+        // The broker's log is read when it fails; keep it at INFO whatever the classpath says.
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info");
     process = JavaProcess.start("kafka broker", jvm, classpath, MAIN_CLASS,
         List.of(propertiesFile().toString()), Map.of(), logFile(), detached, marker);
     awaitReady(timeout);
@@ -135,6 +140,16 @@ final class KafkaBroker {
     try (Admin admin = admin(bootstrapServers(), Duration.ofSeconds(2))) {
       while (true) {
         process.checkAlive();
+        // A plain connect first: the admin client logs every failed bootstrap at INFO.
+        if (!listening(kafkaPort)) {
+          if (System.nanoTime() > deadline) {
+            stop();
+            throw new StackException("kafka broker did not listen on " + bootstrapServers() + " within "
+                + timeout.toSeconds() + "s" + JavaProcess.tail(logFile(), 40));
+          }
+          sleep(100);
+          continue;
+        }
         try {
           int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
               .nodes().get(3, TimeUnit.SECONDS).size();
@@ -151,6 +166,15 @@ final class KafkaBroker {
         }
         sleep(200);
       }
+    }
+  }
+
+  static boolean listening(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

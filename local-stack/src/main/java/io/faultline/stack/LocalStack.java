@@ -68,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new StackException("cannot create the stack data directory: " + e.getMessage(), e);
     }
-    dir = dir.toAbsolutePath();
+    dir = dir.toAbsolutePath().normalize();
     int[] ports = freePorts(options.kafkaPort(), options.controllerPort(), options.registryPort());
     String marker = dir.toString();
     KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), ports[0], ports[1], options.brokerHeap(),
