@@ -10,6 +10,7 @@ import io.faultline.probe.topology.Inventory;
 import io.faultline.probe.topology.InventoryException;
 import io.faultline.probe.topology.TopologyApply;
 import io.faultline.schemas.config.ConfigException;
+import io.faultline.schemas.registry.SchemaRegistries;
 import io.faultline.schemas.registry.SchemaRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ public final class ProbeCli {
   /** Runs until SIGTERM/SIGINT, then stops cleanly: checks first, then the sender, then the spool. */
   static void runAgent(ProbeConfig config) {
     Spool spool = new Spool(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.overflow());
-    SchemaRegistry registry = Registries.connect(config.registryUrl(), config.registryProperties());
+    SchemaRegistry registry = SchemaRegistries.fromConfig(config.registryProperties());
     SpoolSender sender = new SpoolSender(spool,
         SpoolSender.kafkaProducers(SpoolSender.producerConfig(config.probeId(), config.kafka())), registry, config.probeId());
     ProbeAgent agent = new ProbeAgent(config, new SpoolSink(spool));
@@ -159,7 +160,7 @@ public final class ProbeCli {
     ProbeConfig config = ProbeConfig.load(cfg == null ? null : Path.of(cfg), env, flags.overrides());
     Instant now = Instant.now();
     Inventory inventory = Inventory.load(file, flags.named.get("source"), now);
-    try (SchemaRegistry registry = Registries.connect(config.registryUrl(), config.registryProperties())) {
+    try (SchemaRegistry registry = SchemaRegistries.fromConfig(config.registryProperties())) {
       TopologyApply.Result r = new TopologyApply(config.kafka(), registry).apply(inventory, now);
       out.printf("applied %s as %s: %d declared or changed, %d unchanged, %d removed%n",
           file, inventory.source(), r.declared(), r.unchanged(), r.removed());

@@ -30,7 +30,7 @@ public final class TestTargets implements Closeable {
 
   public TestTargets() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-    executor = Executors.newFixedThreadPool(2);
+    executor = Executors.newFixedThreadPool(8);
     server.setExecutor(executor);
     server.createContext("/health", ex -> reply(ex, 200, "ok"));
     server.createContext("/shop", ex -> {

@@ -169,10 +169,9 @@ public record ProbeConfig(
     return n;
   }
 
+  /** The registry client's settings as Confluent keys ({@code schema.registry.url} ...), url included. */
   private static Map<String, String> registryProps(LayeredConfig c) {
-    Map<String, String> p = new LinkedHashMap<>(c.withPrefix("registry."));
-    p.remove("url");
-    return Map.copyOf(p);
+    return Map.copyOf(io.faultline.schemas.registry.SchemaRegistries.confluentKeys(c));
   }
 
   private static Path defaultSpoolDir() {
@@ -302,7 +301,9 @@ public record ProbeConfig(
     String entity = item.textOr("entity", "app:" + name);
     item.entityId("entity", entity, "app:", "svc:");
     long interval = item.number("intervalMs", dfltInterval, 100, 86_400_000);
-    long timeout = item.number("timeoutMs", Math.min(dfltTimeout, interval), 10, 600_000);
+    int stepCount = item.has("steps") && item.map().get("steps") instanceof List<?> l ? Math.max(1, l.size()) : 1;
+    // by default the steps share the interval, so a hanging transaction ends before its next turn
+    long timeout = item.number("timeoutMs", Math.max(10, Math.min(dfltTimeout, (interval - 1) / stepCount)), 10, 600_000);
     List<AppCheck.Step> steps = new ArrayList<>();
     if (item.has("steps")) {
       if (item.has("url")) {
