@@ -224,6 +224,9 @@ public record ProbeConfig(
   private static DnsSpec dns(LayeredConfig c, long dfltInterval) {
     long interval = c.string("probes.dns.intervalMs").isBlank() ? dfltInterval : c.number("probes.dns.intervalMs", 100, 86_400_000);
     long timeout = c.number("probes.dns.timeoutMs", 10, 60_000);
+    if (c.where("probes.dns.timeoutMs").equals("default")) {
+      timeout = Math.min(timeout, interval / 2); // a short interval brings the default timeout down with it
+    }
     if (timeout >= interval) {
       throw new ConfigException(c.where("probes.dns.timeoutMs") + ": 'probes.dns.timeoutMs' (" + timeout
           + ") must be shorter than the DNS interval (" + interval + ")");
