@@ -75,7 +75,8 @@ public final class ProbeCli {
     System.exit(code);
   }
 
-  static int run(String[] args, PrintStream out, Map<String, String> env) {
+  /** Runs a command without exiting; usage and configuration errors are thrown (see {@link #main}). */
+  public static int run(String[] args, PrintStream out, Map<String, String> env) {
     if (args.length == 0) {
       throw new UsageException("no command (probe, topology apply, bench probe)");
     }
