@@ -129,8 +129,7 @@ public final class ProbeCli {
   static void runAgent(ProbeConfig config) {
     Spool spool = new Spool(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.overflow());
     SchemaRegistry registry = SchemaRegistries.fromConfig(config.registryProperties());
-    SpoolSender sender = new SpoolSender(spool,
-        SpoolSender.kafkaProducers(SpoolSender.producerConfig(config.probeId(), config.kafka())), registry, config.probeId());
+    SpoolSender sender = SpoolSender.forKafka(spool, registry, config.probeId(), config.kafka());
     ProbeAgent agent = new ProbeAgent(config, new SpoolSink(spool));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
