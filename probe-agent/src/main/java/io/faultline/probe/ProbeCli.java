@@ -93,7 +93,11 @@ public final class ProbeCli {
         if (rest.isEmpty() || !rest.get(0).equals("probe")) {
           throw new UsageException("usage: bench probe [--seconds N] [--checks N]");
         }
-        yield ProbeBench.run(new Flags(rest.subList(1, rest.size())).named, out);
+        try {
+          yield ProbeBench.run(new Flags(rest.subList(1, rest.size())).named, out);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
       }
       default -> throw new UsageException("unknown command '" + args[0] + "'");
     };
