@@ -112,6 +112,8 @@ public final class SpoolSender implements Closeable {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
+    // no client telemetry push (KIP-714): the agent's own footprint matters more than broker-side client metrics
+    p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
     p.putAll(overrides);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
