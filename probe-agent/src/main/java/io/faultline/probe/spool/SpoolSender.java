@@ -167,6 +167,8 @@ public final class SpoolSender implements Closeable {
           }
         }
         advanceCommit();
+        // never behind the commit: records found by the restart check or dropped on overflow are done
+        next = Math.max(next, spool.committed());
         if (producer == null) {
           producer = producers.get();
         }
@@ -256,41 +258,41 @@ public final class SpoolSender implements Closeable {
     byte[] me = probeId.getBytes(StandardCharsets.UTF_8);
     int found = 0;
     try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+      Map<TopicPartition, Long> query = new HashMap<>();
       for (Map.Entry<String, Long> t : oldest.entrySet()) {
-        List<TopicPartition> parts = new ArrayList<>();
         for (PartitionInfo p : consumer.partitionsFor(t.getKey(), Duration.ofSeconds(10))) {
-          parts.add(new TopicPartition(p.topic(), p.partition()));
+          query.put(new TopicPartition(p.topic(), p.partition()), t.getValue());
         }
-        Map<TopicPartition, Long> query = new HashMap<>();
-        parts.forEach(p -> query.put(p, t.getValue()));
-        Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
-        Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(10));
-        List<TopicPartition> toRead = new ArrayList<>();
-        consumer.assign(parts);
-        for (TopicPartition p : parts) {
-          OffsetAndTimestamp s = start.get(p);
-          if (s != null && s.offset() < end.get(p)) {
-            consumer.seek(p, s.offset());
-            toRead.add(p);
-          }
+      }
+      consumer.assign(query.keySet()); // before the offset look-ups, so their answers are for assigned partitions
+      Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+      Map<TopicPartition, Long> end = consumer.endOffsets(query.keySet(), Duration.ofSeconds(10));
+      List<TopicPartition> toRead = new ArrayList<>();
+      for (TopicPartition p : query.keySet()) {
+        OffsetAndTimestamp s = start.get(p);
+        if (s != null && s.offset() < end.get(p)) {
+          consumer.seek(p, s.offset());
+          toRead.add(p);
+        } else {
+          consumer.seek(p, end.get(p)); // nothing of ours can be there: nothing to fetch
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!toRead.isEmpty()) {
-          if (System.nanoTime() > deadline) {
-            throw new org.apache.kafka.common.errors.TimeoutException("reading back " + t.getKey() + " took over 60 s");
-          }
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            Header probe = r.headers().lastHeader(HEADER_PROBE);
-            Header offset = r.headers().lastHeader(HEADER_OFFSET);
-            if (probe != null && offset != null && offset.value().length == 8 && Arrays.equals(probe.value(), me)) {
-              long o = ByteBuffer.wrap(offset.value()).getLong();
-              if (o >= from && o < to && acked.add(o)) {
-                found++;
-              }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!toRead.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new org.apache.kafka.common.errors.TimeoutException("reading the spooled records' topics back took over 60 s");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          Header probe = r.headers().lastHeader(HEADER_PROBE);
+          Header offset = r.headers().lastHeader(HEADER_OFFSET);
+          if (probe != null && offset != null && offset.value().length == 8 && Arrays.equals(probe.value(), me)) {
+            long o = ByteBuffer.wrap(offset.value()).getLong();
+            if (o >= from && o < to && acked.add(o)) {
+              found++;
             }
           }
-          toRead.removeIf(p -> consumer.position(p, Duration.ofSeconds(10)) >= end.get(p));
         }
+        toRead.removeIf(p -> consumer.position(p, Duration.ofSeconds(10)) >= end.get(p));
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot check Kafka for the {} spooled records of an earlier run yet ({}); retrying", to - from, e.toString());
