@@ -81,9 +81,12 @@ final class EngineDriver implements AutoCloseable {
   /** Pipes a scenario in file order, record timestamps = event time (topology without time: 0). */
   void replay(Path scenario) {
     ScenarioReader.read(scenario, this::pipe);
-    // The end of the input: wall-clock time passes, detection flushes and declares itself idle.
+    // The end of the input: wall-clock time passes, detection flushes (in batches, one per
+    // punctuation: the driver fires a punctuator once per advance) and declares itself idle.
     driver.advanceWallClockTime(Duration.ofSeconds(5));
-    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    for (int i = 0; i < 100; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
   }
 
   void pipe(ScenarioRecord r) {

@@ -47,6 +47,12 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
   private static final String RELEASED = "released";
   private static final String WATERMARK_SENT = "watermark-sent";
   private static final long NONE = Long.MIN_VALUE;
+  /**
+   * Records released per call at most (then up to the end of their event-time millisecond). Under
+   * exactly-once a whole idle flush in one punctuation (a replay's entire partition) can outlast
+   * the transaction timeout; the task would be fenced, restored and flush again, forever.
+   */
+  static final int RELEASE_BATCH = 1000;
 
   private static final List<String> TOPICS = Topics.TELEMETRY.stream().map(Topic::name).toList();
 
@@ -62,6 +68,9 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
   private long streamTime;
   private long released;
   private long watermarkSent;
+  /** The watermark being released towards: stream time - grace, or stream time during an idle flush. */
+  private long target = NONE;
+  private boolean flushing;
   private long lastInputWallClock;
   private boolean idleSent;
 
@@ -78,8 +87,10 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     streamTime = metaValue(STREAM_TIME);
     released = metaValue(RELEASED);
     watermarkSent = metaValue(WATERMARK_SENT);
+    target = streamTime == NONE ? NONE : streamTime - settings.grace().toMillis();
     lastInputWallClock = context.currentSystemTimeMs();
-    long every = Math.max(100, Math.min(settings.idleFlush().toMillis() / 2, 1000));
+    // Frequent (the check is cheap) so a large flush drains batch after batch without delay.
+    long every = Math.max(10, Math.min(settings.idleFlush().toMillis() / 2, 100));
     idleCheck = context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
   }
 
@@ -118,51 +129,68 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     if (streamTime == NONE || t > streamTime) {
       streamTime = t;
       meta.put(STREAM_TIME, streamTime);
-      release(streamTime - settings.grace().toMillis(), false);
+      target = Math.max(target, streamTime - settings.grace().toMillis());
     }
+    drain();
   }
 
   private void checkIdle(long wallClock) {
     if (wallClock - lastInputWallClock < settings.idleFlush().toMillis()) {
+      drain();
       return;
     }
-    if (streamTime != NONE && (released == NONE || released < streamTime)) {
-      release(streamTime, true);
+    if (streamTime != NONE && !flushing && (released == NONE || released < streamTime)) {
+      flushing = true;
+      target = streamTime;
     }
-    if (!idleSent) {
+    drain();
+    if (!flushing && !idleSent) {
       idleSent = true;
       long time = released == NONE ? 0 : released;
       context.forward(new Record<>("", new DetectionEvent.Idle(time), Math.max(0, time)));
     }
   }
 
-  /** Releases, in order, everything at or before {@code limit}, which becomes the watermark. */
-  private void release(long limit, boolean forceWatermark) {
-    if (released != NONE && limit <= released) {
+  /**
+   * Releases, in order, the buffered records up to {@link #target}, at most about
+   * {@link #RELEASE_BATCH} of them; the released watermark follows. The rest goes on the next call.
+   */
+  private void drain() {
+    if (target == NONE || (released != NONE && released >= target)) {
       return;
     }
     Bytes from = released == NONE ? null : timePrefix(released + 1);
-    Bytes to = timePrefix(limit + 1);
     List<Bytes> done = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = buffer.range(from, to)) {
+    long last = NONE;
+    boolean more = false;
+    try (KeyValueIterator<Bytes, byte[]> it = buffer.range(from, timePrefix(target + 1))) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> entry = it.next();
+        long time = timeOf(entry.key);
+        if (done.size() >= RELEASE_BATCH && time != last) {
+          more = true;
+          break;
+        }
         done.add(entry.key);
+        last = time;
         // Stored bytes were decoded once already: they decode again.
-        Telemetry sample = Telemetry.of(serde.deserialize("detect-reorder-buffer", entry.value));
+        Telemetry sample = Telemetry.of(serde.deserialize(REORDER_STORE_TOPIC, entry.value));
         context.forward(new Record<>(sample.entity(), new DetectionEvent.Sample(sample), sample.eventTime()));
       }
     }
     for (Bytes key : done) {
       buffer.delete(key);
     }
-    released = limit;
+    released = more ? last : target;
     meta.put(RELEASED, released);
-    if (forceWatermark || watermarkSent == NONE
-        || released - watermarkSent >= settings.watermarkInterval().toMillis()) {
+    boolean flushed = flushing && !more;
+    if (flushed || watermarkSent == NONE || released - watermarkSent >= settings.watermarkInterval().toMillis()) {
       watermarkSent = released;
       meta.put(WATERMARK_SENT, watermarkSent);
       context.forward(new Record<>("", new DetectionEvent.Watermark(released), Math.max(0, released)));
+    }
+    if (flushed) {
+      flushing = false;
     }
   }
 
@@ -211,6 +239,12 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     b.putLong(eventTime ^ Long.MIN_VALUE).put((byte) topicIndex).put(e).put((byte) 0);
     b.put(value, value.length - payload, payload);
     return Bytes.wrap(b.array());
+  }
+
+  private static final String REORDER_STORE_TOPIC = DetectionStage.REORDER_BUFFER_STORE;
+
+  static long timeOf(Bytes key) {
+    return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
   }
 
   static Bytes timePrefix(long eventTime) {

@@ -90,9 +90,12 @@ final class DetectionDriver implements AutoCloseable {
     return Topics.TELEMETRY.stream().filter(t -> t.valueType().isInstance(sample)).findFirst().orElseThrow();
   }
 
-  /** Lets wall-clock time pass without input: the idle flush releases everything buffered. */
+  /** Lets wall-clock time pass without input: the idle flush releases everything buffered, batch after batch. */
   void idle() {
     driver.advanceWallClockTime(Duration.ofSeconds(5));
+    for (int i = 0; i < 50; i++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
   }
 
   List<CorrelationInput> correlationInputs() {

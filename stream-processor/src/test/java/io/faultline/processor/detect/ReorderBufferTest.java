@@ -182,6 +182,29 @@ class ReorderBufferTest {
   }
 
   @Test
+  void shouldReleaseInBoundedBatchesWhenALargeBufferIsFlushed() {
+    int n = 2 * ReorderBufferProcessor.RELEASE_BATCH + 500;
+    try (DetectionDriver d = new DetectionDriver(DetectionSettings.forReplay().withGrace(Duration.ofDays(1)))) {
+      for (int i = 0; i < n; i++) {
+        d.pipe(disk(ARRAY, i * 10, 2.5, 0));
+      }
+      assertTrue(d.correlationInputs().stream().allMatch(c -> c.getKind() == CorrelationInputKind.WATERMARK
+          && c.getTime().isBefore(at(0))), "a day of grace: nothing released yet");
+      d.driver.advanceWallClockTime(Duration.ofSeconds(5));
+      List<CorrelationInput> first = d.correlationInputs();
+      assertEquals(List.of(CorrelationInputKind.MONITORED, CorrelationInputKind.WATERMARK),
+          first.stream().map(CorrelationInput::getKind).toList(), "one batch, no IDLE before the buffer is empty");
+      assertEquals(at((ReorderBufferProcessor.RELEASE_BATCH - 1) * 10), first.get(1).getTime());
+
+      d.idle();
+      List<CorrelationInput> rest = d.correlationInputs();
+      assertEquals(List.of(CorrelationInputKind.WATERMARK, CorrelationInputKind.WATERMARK, CorrelationInputKind.IDLE),
+          rest.stream().map(CorrelationInput::getKind).toList());
+      assertEquals(at((n - 1) * 10), rest.get(1).getTime());
+    }
+  }
+
+  @Test
   void shouldSendWatermarksOnlyAfterTheSymptomsTheyCoverWhenTimeAdvances() {
     try (DetectionDriver d = new DetectionDriver(DetectionSettings.defaults().withGrace(Duration.ofMinutes(10)))) {
       List<DiskSample> shuffled = new ArrayList<>(errorsFromSample30());
