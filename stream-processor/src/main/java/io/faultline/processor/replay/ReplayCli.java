@@ -99,6 +99,7 @@ public final class ReplayCli {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    quietClients();
     Options o;
     try {
       o = parse(args);
@@ -545,8 +546,11 @@ public final class ReplayCli {
     }
   }
 
-  /** The clients log every connection step at INFO; replay prints its own progress on stderr. */
-  private static void quietClients() {
+  /**
+   * The clients log every connection step at INFO; replay prints its own progress on stderr. Must
+   * run before the first logger of those packages is created.
+   */
+  public static void quietClients() {
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.faultline", "warn");
   }
