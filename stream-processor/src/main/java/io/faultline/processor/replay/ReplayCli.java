@@ -145,7 +145,8 @@ public final class ReplayCli {
     } catch (ScenarioFormatException e) {
       err.println("faultline replay: " + e.getMessage());
       return 1;
-    } catch (StackException | ReplayException | UncheckedIOException | IllegalStateException e) {
+    } catch (StackException | ReplayException | UncheckedIOException | IllegalStateException
+             | IllegalArgumentException e) {
       err.println("faultline replay: " + e.getMessage());
       return 1;
     } finally {
