@@ -38,7 +38,9 @@ import java.util.zip.CRC32;
  *   <li>The recovery tail belongs to the incident: a root usually recovers before its victims'
  *       detectors clear, so a diagnosis made only of entities the incident already covers is
  *       absorbed by it (no new incident, no move of the root back up to a victim) and keeps it open.
- *   <li>UPDATED only when what an operator sees changes: root, ranking order, affected sets or
+ *   <li>A new diagnosis that ranks an open incident's root as a strong candidate (score at least
+ *       {@code mergeMinScore}) is taken as that fault's late effect, not a second fault.
+ *   <li>UPDATED only when what an operator sees changes: root, order of the top 3 candidates, affected sets or
  *       severity; not when scores drift.
  *   <li>RESOLVED once the incident's diagnosis has been absent {@code resolveAfterMs}; a
  *       confirmed diagnosis with the same root within {@code reopenWindowMs} after that reopens
@@ -54,6 +56,9 @@ final class IncidentBook {
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  /** Ranks whose order change is worth an UPDATED. */
+  static final int VISIBLE_RANKS = 3;
 
   private final CorrelationSettings settings;
   private final Map<String, IncidentState> incidents = new TreeMap<>();
@@ -134,10 +139,16 @@ final class IncidentBook {
     for (Diagnosis d : ordered) {
       if (!matched.containsKey(d)) {
         IncidentState owner = owningIncident(d);
+        if (owner == null) {
+          owner = incidentOfStrongCandidate(d);
+        }
         if (owner != null) {
           absorbed.add(d);
           present.add(owner.id());
-          incidents.put(owner.id(), withAbsence(incidents.get(owner.id()), null));
+          IncidentState current = incidents.get(owner.id());
+          SortedSet<String> episode = new TreeSet<>(current.episode());
+          episode.addAll(d.symptomatic());
+          incidents.put(owner.id(), withEpisode(withAbsence(current, null), List.copyOf(episode)));
         }
       }
     }
@@ -239,6 +250,30 @@ final class IncidentBook {
         .filter(i -> i.episode().containsAll(d.symptomatic()))
         .min(Comparator.comparingLong(IncidentState::openedAt).thenComparing(IncidentState::id))
         .orElse(null);
+  }
+
+  /**
+   * The open incident whose root the diagnosis itself ranks as a strong candidate (score at least
+   * {@code mergeMinScore}): symptoms appearing while a fault is open that the fault's root would
+   * explain are far more often its late effects than a second fault, and a second incident for
+   * one fault is the costlier mistake.
+   */
+  private IncidentState incidentOfStrongCandidate(Diagnosis d) {
+    IncidentState best = null;
+    double bestScore = -1;
+    for (Candidate c : d.ranked()) {
+      if (c.score() < settings.mergeMinScore() || c.score() <= bestScore) {
+        continue;
+      }
+      for (IncidentState inc : incidents.values()) {
+        if (inc.isOpen() && inc.rootCause().equals(c.entity())
+            && (best == null || c.score() > bestScore || inc.openedAt() < best.openedAt())) {
+          best = inc;
+          bestScore = c.score();
+        }
+      }
+    }
+    return best;
   }
 
   private PendingDiagnosis matchPending(Diagnosis d, Set<PendingDiagnosis> used) {
@@ -344,18 +379,28 @@ final class IncidentBook {
   /** Whether an operator would see no difference: root, ranking order, affected sets, severity. */
   private static boolean sameView(IncidentState a, IncidentState b) {
     return a.rootCause().equals(b.rootCause())
-        && a.candidates().stream().map(RankedEntity::entity).toList()
-            .equals(b.candidates().stream().map(RankedEntity::entity).toList())
+        && topRanked(a).equals(topRanked(b))
         && a.affected().equals(b.affected())
         && a.affectedApplications().equals(b.affectedApplications())
         && a.predictedAffected().equals(b.predictedAffected())
         && Objects.equals(a.severity(), b.severity());
   }
 
+  /** The order of the first few candidates: what an operator reads; churn further down is noise. */
+  private static List<String> topRanked(IncidentState i) {
+    return i.candidates().stream().limit(VISIBLE_RANKS).map(RankedEntity::entity).toList();
+  }
+
   private static IncidentState withVersion(IncidentState i, String state, long version, long now) {
     return new IncidentState(i.id(), state, version, i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
         i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.episode(), i.openedAt(),
         i.onset(), now, i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), null);
+  }
+
+  private static IncidentState withEpisode(IncidentState i, List<String> episode) {
+    return new IncidentState(i.id(), i.state(), i.version(), i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
+        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), episode, i.openedAt(),
+        i.onset(), i.updatedAt(), i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), i.absentSince());
   }
 
   private static IncidentState withAbsence(IncidentState i, Long absentSince) {

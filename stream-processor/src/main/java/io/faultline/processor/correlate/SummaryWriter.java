@@ -72,8 +72,10 @@ final class SummaryWriter {
     }
     s.append(": it explains ").append(explained).append(" of ").append(d.symptomatic().size())
         .append(" symptomatic entities");
-    if (!top.reasons().isEmpty()) {
-      s.append("; ").append(String.join("; ", top.reasons().subList(0, Math.min(3, top.reasons().size()))));
+    // The analysis states the same share in its own words; don't say it twice.
+    List<String> reasons = top.reasons().stream().filter(r -> !r.startsWith("explains ")).limit(3).toList();
+    if (!reasons.isEmpty()) {
+      s.append("; ").append(String.join("; ", reasons));
     }
     ObservedSymptom evidence = strongestEvidence(d, top);
     if (evidence != null) {
