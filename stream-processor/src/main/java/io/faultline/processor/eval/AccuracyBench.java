@@ -64,6 +64,7 @@ public final class AccuracyBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    ReplayCli.quietClients();
     int seeds = 1;
     int entities = 80;
     int minutes = 20;

@@ -172,7 +172,10 @@ public final class Scorer {
     }
   }
 
-  /** Scores {@code output} (replay lines in printed order); {@code facts} may be null if the scenario is not at hand. */
+  /**
+   * Scores {@code output} (replay lines in printed order); {@code facts} may be null when the
+   * scenario is not at hand (blast radius = the root, fault-free time unknown).
+   */
   public static Result score(List<ReplayLine> output, Expectations expected, ScenarioFacts facts) {
     Map<String, IncidentView> incidents = new LinkedHashMap<>();
     for (ReplayLine l : output) {

@@ -99,6 +99,7 @@ public final class ReplayCli {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    quietClients();
     Options o;
     try {
       o = parse(args);
@@ -144,7 +145,8 @@ public final class ReplayCli {
     } catch (ScenarioFormatException e) {
       err.println("faultline replay: " + e.getMessage());
       return 1;
-    } catch (StackException | ReplayException | UncheckedIOException | IllegalStateException e) {
+    } catch (StackException | ReplayException | UncheckedIOException | IllegalStateException
+             | IllegalArgumentException e) {
       err.println("faultline replay: " + e.getMessage());
       return 1;
     } finally {
@@ -545,8 +547,11 @@ public final class ReplayCli {
     }
   }
 
-  /** The clients log every connection step at INFO; replay prints its own progress on stderr. */
-  private static void quietClients() {
+  /**
+   * The clients log every connection step at INFO; replay prints its own progress on stderr. Must
+   * run before the first logger of those packages is created.
+   */
+  public static void quietClients() {
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.faultline", "warn");
   }

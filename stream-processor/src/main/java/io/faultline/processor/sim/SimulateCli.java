@@ -97,10 +97,11 @@ public final class SimulateCli {
       Expectations expectations = summary.expectations();
       Files.writeString(expect, expectations.toJson(), StandardCharsets.UTF_8);
       double seconds = (System.nanoTime() - began) / 1e9;
-      out.printf(Locale.ROOT, "faultline simulate: %s (%d entities, %d dependencies, %d series, %d lines, %d duplicates, at most %d lines held)"
-              + " and %s (%d fault(s)%s) in %.1f s%n",
-          jsonl, summary.entities(), summary.dependencies(), summary.series(), summary.lines(), summary.duplicates(), summary.maxHeldLines(),
-          expect, expectations.faults().size(), describe(expectations), seconds);
+      out.printf(Locale.ROOT, "faultline simulate: %s (%d entities, %d dependencies, %d series, %d lines, "
+              + "%d duplicates, at most %d lines held) and %s (%d fault(s)%s) in %.1f s%n",
+          jsonl, summary.entities(), summary.dependencies(), summary.series(), summary.lines(),
+          summary.duplicates(), summary.maxHeldLines(), expect, expectations.faults().size(),
+          describe(expectations), seconds);
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("faultline simulate: " + e.getMessage());

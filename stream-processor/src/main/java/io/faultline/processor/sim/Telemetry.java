@@ -70,7 +70,8 @@ final class Telemetry {
       switch (n.kind) {
         case "host", "vm" -> {
           double pageIn = uniform(10, 30);
-          add(n, Type.MEMORY, null, intervalMs, pageIn, uniform(0.7, 0.85), clamp(pageIn * 0.028 + uniform(-0.03, 0.03)));
+          double used = clamp(pageIn * 0.028 + uniform(-0.03, 0.03));
+          add(n, Type.MEMORY, null, intervalMs, pageIn, uniform(0.7, 0.85), used);
         }
         case "datastore", "disk-array" -> add(n, Type.DISK, null, intervalMs, uniform(700, 1400), uniform(0.9, 1.9),
             uniform(0.25, 0.55));
@@ -99,7 +100,8 @@ final class Telemetry {
   }
 
   private void add(Node n, Type type, Node other, int intervalMs, double base, double base2, double ratio) {
-    boolean flaps = noise && type != Type.POOL && type != Type.SERVICE && type != Type.DNS && rnd.nextDouble() < FLAPPING;
+    boolean flaps = noise && (type == Type.MEMORY || type == Type.DISK || type == Type.NETWORK || type == Type.APP)
+        && rnd.nextDouble() < FLAPPING;
     series.add(new Series(n, type, other, rnd.nextLong(intervalMs), base, base2, ratio,
         flaps ? 2 + rnd.nextInt(5) : 0, flaps ? uniform(1.8, 3.0) : 1.0, 5_000 + rnd.nextLong(15_000)));
   }
