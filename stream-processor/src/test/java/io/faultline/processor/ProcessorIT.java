@@ -1,5 +1,6 @@
 package io.faultline.processor;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,13 +158,7 @@ class ProcessorIT {
   }
 
   static Path scenarios() {
-    String configured = System.getProperty("faultline.scenarios");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    return Stream.iterate(Path.of("").toAbsolutePath(), p -> p != null, Path::getParent)
-        .map(p -> p.resolve("shared").resolve("scenarios"))
-        .filter(Files::isDirectory)
-        .findFirst().orElseThrow(() -> new IllegalStateException("shared/scenarios not found"));
+    return ScenarioFiles.sharedDirectory();
   }
+
 }

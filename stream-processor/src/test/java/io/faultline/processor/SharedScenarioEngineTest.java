@@ -1,5 +1,6 @@
 package io.faultline.processor;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,24 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SharedScenarioEngineTest {
 
-  static Path directory() {
-    String configured = System.getProperty("faultline.scenarios");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("scenarios");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/scenarios not found above " + Path.of("").toAbsolutePath());
-  }
-
   static Stream<Path> scenarios() throws IOException {
-    try (Stream<Path> files = Files.list(directory())) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList().stream();
-    }
+    return ScenarioFiles.sharedScenarios().stream();
   }
 
   static JsonNode expectation(Path scenario) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.faultline.common.EntityKind;
 import io.faultline.schemas.Topics;
@@ -26,21 +25,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ScenarioReaderTest {
 
-  /**
-   * The shared scenarios: {@code ../shared/scenarios} from the repository root (CI clones shared/
-   * beside the repository); {@code -Dfaultline.scenarios.dir=...} points elsewhere.
-   */
-  static final Path SCENARIOS = Path.of(System.getProperty("faultline.scenarios.dir", "../../shared/scenarios"));
-
   @Test
   void shouldParseEveryLineOfEverySharedScenario() throws IOException {
-    assumeTrue(Files.isDirectory(SCENARIOS),
-        "shared scenarios not found at " + SCENARIOS.toAbsolutePath().normalize() + " (clone shared/ beside the repository)");
-    List<Path> files;
-    try (Stream<Path> s = Files.list(SCENARIOS)) {
-      files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
-    }
-    assertFalse(files.isEmpty(), "no *.jsonl in " + SCENARIOS);
+    List<Path> files = ScenarioFiles.sharedScenarios();
+    assertFalse(files.isEmpty(), "no *.jsonl in " + ScenarioFiles.sharedDirectory());
     for (Path file : files) {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       List<ScenarioRecord> records = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.faultline.processor.demo;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import io.faultline.processor.replay.ScenarioPublisher;
 import io.faultline.schemas.SchemaBootstrap;
 import io.faultline.schemas.Topic;
@@ -213,19 +214,10 @@ public final class Demo {
     }
   }
 
-  /**
-   * The shared scenarios sit beside the repository ({@code ../shared/scenarios} from its root);
-   * the nearest such directory above the root is used, so a git worktree nested deeper finds it too.
-   */
+  /** The default scenario, from the shared scenarios beside the repository. */
   static Path defaultScenario() {
-    Path root = Path.of(System.getProperty("faultline.root", ".")).toAbsolutePath().normalize();
-    for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("scenarios").resolve(DEFAULT_SCENARIO);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return root.resolve("..").resolve("shared").resolve("scenarios").resolve(DEFAULT_SCENARIO).normalize();
+    Path root = Path.of(System.getProperty("faultline.root", "."));
+    return ScenarioFiles.sharedDirectory(root).resolve(DEFAULT_SCENARIO);
   }
 
   private static int usage(PrintStream err, String reason) {

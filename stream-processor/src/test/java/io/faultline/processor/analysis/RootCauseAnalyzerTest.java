@@ -37,7 +37,7 @@ class RootCauseAnalyzerTest {
 
   @BeforeEach
   void loadEstate() {
-    Path file = io.faultline.processor.replay.SharedScenarios.file("dns-resolver-down.jsonl");
+    Path file = io.faultline.schemas.scenario.ScenarioFiles.shared("dns-resolver-down.jsonl");
     assertTrue(Files.isRegularFile(file), "the shared scenarios must be checked out beside the repo: " + file.toAbsolutePath());
     estate = new DependencyGraph();
     monitored = new TreeSet<>();

@@ -1,9 +1,9 @@
 package io.faultline.processor.demo;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.faultline.processor.replay.SharedScenarios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ class DemoIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    int rc = Demo.run(new String[] {"--scenario", SharedScenarios.file("app-bug.jsonl").toString()},
+    int rc = Demo.run(new String[] {"--scenario", ScenarioFiles.shared("app-bug.jsonl").toString()},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
     String printed = out.toString(StandardCharsets.UTF_8);

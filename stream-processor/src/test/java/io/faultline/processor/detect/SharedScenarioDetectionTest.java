@@ -1,5 +1,6 @@
 package io.faultline.processor.detect;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class SharedScenarioDetectionTest {
   private static final Duration LATE = Duration.ofSeconds(60);
 
   static Stream<Path> scenarios() {
-    return SharedScenarios.all().stream();
+    return ScenarioFiles.sharedScenarios().stream();
   }
 
   /** The symptoms of a scenario's telemetry, piped in the given order. */
@@ -51,7 +52,7 @@ class SharedScenarioDetectionTest {
 
   @Test
   void shouldDetectTheSameSymptomsWhenTheSameScenarioArrivesInAnotherOrder() {
-    Path scenario = SharedScenarios.directory().resolve("disk-array-write-errors.jsonl");
+    Path scenario = ScenarioFiles.sharedDirectory().resolve("disk-array-write-errors.jsonl");
     List<ScenarioRecord> fileOrder = new ArrayList<>();
     ScenarioReader.read(scenario, r -> {
       if (r.topic() != Topics.TOPOLOGY) {
@@ -71,7 +72,7 @@ class SharedScenarioDetectionTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void shouldRaiseSymptomsOnlyOnFaultyEntitiesWhenReplayingSharedScenario(Path scenario) {
-    JsonNode expect = SharedScenarios.expectation(scenario);
+    JsonNode expect = readJson(ScenarioFiles.expectationOf(scenario));
     List<Symptom> symptoms = new ArrayList<>();
     Set<String> dependsOn = new HashSet<>();
     List<String[]> edges = new ArrayList<>();
@@ -115,6 +116,14 @@ class SharedScenarioDetectionTest {
       raised.stream().filter(s -> s.getOnset().isBefore(onset.minus(EARLY))).findFirst().ifPresent(s -> {
         throw new AssertionError("symptom before the fault: " + s);
       });
+    }
+  }
+
+  private static JsonNode readJson(Path file) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.faultline.processor.replay;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -33,8 +34,8 @@ class ReplayIT {
 
   @Test
   void shouldPrintTheSameLinesAndRankTheRootFirstWhenReplayingASharedScenarioTwice() {
-    Path scenario = SharedScenarios.file("dns-resolver-down.jsonl");
-    Expectations expected = Expectations.read(SharedScenarios.file("dns-resolver-down.expect.json"));
+    Path scenario = ScenarioFiles.shared("dns-resolver-down.jsonl");
+    Expectations expected = Expectations.read(ScenarioFiles.shared("dns-resolver-down.expect.json"));
 
     List<String> first = replay(scenario);
     List<String> second = replay(scenario);

@@ -1,5 +1,6 @@
 package io.faultline.processor.replay;
 
+import io.faultline.schemas.scenario.ScenarioFiles;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +51,7 @@ class ScenarioPublisherIT {
 
   @Test
   void shouldWriteEveryLineToItsTopicInFileOrderWhenScenarioPublished(LocalStack stack) throws Exception {
-    Path scenario = SharedScenarios.file("dns-resolver-down.jsonl");
+    Path scenario = ScenarioFiles.shared("dns-resolver-down.jsonl");
     Expected expected = expectedFrom(scenario);
 
     try (RestSchemaRegistryClient registry = registry(stack)) {
@@ -81,7 +82,7 @@ class ScenarioPublisherIT {
   @Test
   void shouldPublishNothingWhenALineIsBad(LocalStack stack, @TempDir Path dir) throws Exception {
     Path scenario = dir.resolve("bad.jsonl");
-    List<String> lines = new ArrayList<>(Files.readAllLines(SharedScenarios.file("healthy.jsonl")).subList(0, 200));
+    List<String> lines = new ArrayList<>(Files.readAllLines(ScenarioFiles.shared("healthy.jsonl")).subList(0, 200));
     lines.add("{\"type\":\"disk\",\"entity\":\"disk:x\"}");
     Files.write(scenario, lines, StandardCharsets.UTF_8);
 
