@@ -39,7 +39,8 @@ import java.util.zip.CRC32;
  *       detectors clear, so a diagnosis made only of entities the incident already covers is
  *       absorbed by it (no new incident, no move of the root back up to a victim) and keeps it open.
  *   <li>A new diagnosis that ranks an open incident's root as a strong candidate (score at least
- *       {@code mergeMinScore}) is taken as that fault's late effect, not a second fault.
+ *       {@code mergeMinScore} and at least {@link #MERGE_SHARE_OF_TOP} of the diagnosis's best) is
+ *       taken as that fault's late effect, not a second fault.
  *   <li>UPDATED only when what an operator sees changes: root, order of the top 3 candidates, affected sets or
  *       severity; not when scores drift.
  *   <li>RESOLVED once the incident's diagnosis has been absent {@code resolveAfterMs}; a
@@ -56,6 +57,9 @@ final class IncidentBook {
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  /** How close to the diagnosis's best score an open root must be for the diagnosis to join it. */
+  static final double MERGE_SHARE_OF_TOP = 0.8;
 
   /** Ranks whose order change is worth an UPDATED. */
   static final int VISIBLE_RANKS = 3;
@@ -261,8 +265,11 @@ final class IncidentBook {
   private IncidentState incidentOfStrongCandidate(Diagnosis d) {
     IncidentState best = null;
     double bestScore = -1;
+    // A diagnosis whose own best candidate clearly outscores the open root is a second fault that
+    // happens to share victims with the first (two unrelated faults under one application).
+    double floor = Math.max(settings.mergeMinScore(), MERGE_SHARE_OF_TOP * d.top().score());
     for (Candidate c : d.ranked()) {
-      if (c.score() < settings.mergeMinScore() || c.score() <= bestScore) {
+      if (c.score() < floor || c.score() <= bestScore) {
         continue;
       }
       for (IncidentState inc : incidents.values()) {
