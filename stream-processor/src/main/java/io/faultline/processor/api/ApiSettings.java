@@ -37,8 +37,9 @@ public record ApiSettings(
   public static final int DEFAULT_PORT = 8080;
 
   public ApiSettings {
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("api port must be 1..65535, got " + port);
+    // 0 picks a free port: for a single instance in tests, never with peers (they could not find it).
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("api port must be 0..65535, got " + port);
     }
     if (advertisedHost == null || advertisedHost.isBlank()) {
       throw new IllegalArgumentException("api advertised host must not be empty");
