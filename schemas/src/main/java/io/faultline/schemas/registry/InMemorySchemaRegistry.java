@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaValidationException;
 import org.apache.avro.SchemaValidator;
@@ -60,12 +62,25 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
   @Override
   public synchronized boolean isCompatible(String subject, Schema schema) {
     List<Integer> ids = versions.getOrDefault(subject, List.of());
-    if (ids.isEmpty() || "NONE".equals(level(subject))) {
+    String level = level(subject);
+    if (ids.isEmpty() || "NONE".equals(level)) {
       return true;
     }
-    SchemaValidator validator = new SchemaValidatorBuilder().canReadStrategy().validateLatest();
+    SchemaValidatorBuilder builder = new SchemaValidatorBuilder();
+    builder = switch (level.replace("_TRANSITIVE", "")) {
+      case "BACKWARD" -> builder.canReadStrategy();
+      case "FORWARD" -> builder.canBeReadStrategy();
+      case "FULL" -> builder.mutualReadStrategy();
+      default -> throw new RegistryException("unknown compatibility level " + level + " on subject " + subject);
+    };
+    SchemaValidator validator = level.endsWith("_TRANSITIVE") ? builder.validateAll() : builder.validateLatest();
+    List<Schema> existing = new ArrayList<>();
+    // validateLatest checks the first schema of the list, validateAll every one: newest first.
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      existing.add(byId.get(ids.get(i)));
+    }
     try {
-      validator.validate(schema, List.of(byId.get(ids.get(ids.size() - 1))));
+      validator.validate(schema, existing);
       return true;
     } catch (SchemaValidationException e) {
       return false;
@@ -75,6 +90,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
   @Override
   public synchronized void setCompatibility(String subject, String level) {
     compatibility.put(subject, level);
+  }
+
+  @Override
+  public synchronized Optional<String> compatibility(String subject) {
+    return Optional.ofNullable(compatibility.get(subject));
+  }
+
+  @Override
+  public synchronized List<String> subjects() {
+    return List.copyOf(new TreeSet<>(versions.keySet()));
   }
 
   private String level(String subject) {

@@ -1,6 +1,8 @@
 package io.faultline.schemas.registry;
 
 import java.io.Closeable;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.avro.Schema;
 
@@ -29,6 +31,12 @@ public interface SchemaRegistry extends Closeable {
 
   /** Sets the compatibility level (e.g. {@code BACKWARD}) of a subject. */
   void setCompatibility(String subject, String level);
+
+  /** The compatibility level set on the subject itself; empty when it follows the global default. */
+  Optional<String> compatibility(String subject);
+
+  /** Every subject with at least one version. */
+  List<String> subjects();
 
   @Override
   default void close() {}

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -42,10 +43,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private volatile boolean isKey;
 
   private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
-  private final Map<Integer, Schema> writerById = new ConcurrentHashMap<>();
+  private final Map<Schema, SpecificDatumWriter<T>> writerBySchema = new ConcurrentHashMap<>();
   private final Map<Integer, DatumReader<Object>> readerById = new ConcurrentHashMap<>();
 
-  private AvroSerde(SchemaRegistry registry, Class<T> type, boolean autoRegister) {
+  AvroSerde(SchemaRegistry registry, Class<T> type, boolean autoRegister) {
     this.registry = registry;
     this.type = type;
     this.autoRegister = autoRegister;
@@ -67,6 +68,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   /** A serde reading any generated record class, chosen by the writer schema's name. */
   public static AvroSerde<SpecificRecord> anySpecific(SchemaRegistry registry) {
     return new AvroSerde<>(registry, null, true);
+  }
+
+  /** The record class values are read into, or null when chosen by the writer schema's name. */
+  public Class<T> type() {
+    return type;
+  }
+
+  public boolean isKey() {
+    return isKey;
   }
 
   @Override
@@ -115,13 +125,19 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
     Schema schema = record.getSchema();
     String subject = subject(topic);
-    int id = idBySubject.computeIfAbsent(subject + '\u0000' + schema.getFullName(), k -> schemaId(subject, schema));
+    // Outside computeIfAbsent: a registry round trip must not block other keys of the map.
+    String key = subject + '\u0000' + schema.getFullName();
+    Integer id = idBySubject.get(key);
+    if (id == null) {
+      id = schemaId(subject, schema);
+      idBySubject.put(key, id);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     out.write(MAGIC_BYTE);
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<T>(schema).write(record, encoder);
+      writerBySchema.computeIfAbsent(schema, SpecificDatumWriter::new).write(record, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       throw new WireFormatException("cannot encode " + schema.getFullName() + " for " + topic + ": " + e.getMessage(), e);
@@ -151,18 +167,25 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
           "wrong magic byte 0x%02x on %s: not Confluent wire format (expected 0x00)", data[0] & 0xff, topic));
     }
     int id = ByteBuffer.wrap(data, 1, 4).getInt();
-    DatumReader<Object> reader = readerById.computeIfAbsent(id, this::readerFor);
+    DatumReader<Object> reader = readerById.get(id);
+    if (reader == null) {
+      reader = readerFor(id, topic);
+      readerById.put(id, reader);
+    }
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
     Object value;
     try {
       value = reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
-      throw new WireFormatException("corrupt or truncated Avro payload on " + topic + " (schema id " + id + "): "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+      String why = e instanceof java.io.EOFException ? "payload ends early"
+          : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new WireFormatException("corrupt or truncated Avro payload on " + topic + " (schema id " + id + ", "
+          + (data.length - HEADER_SIZE) + " payload bytes): " + why, e);
     }
     try {
       if (!decoder.isEnd()) {
-        throw new WireFormatException("trailing bytes after the Avro payload on " + topic + " (schema id " + id + ")");
+        throw new WireFormatException("trailing bytes after the Avro payload on " + topic + " (schema id " + id
+            + "): the record ends before byte " + (data.length - remaining(decoder)) + " of " + data.length);
       }
     } catch (IOException e) {
       throw new WireFormatException("cannot read payload on " + topic + ": " + e.getMessage(), e);
@@ -173,19 +196,41 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return (T) value;
   }
 
-  private DatumReader<Object> readerFor(int id) {
+  private static int remaining(BinaryDecoder decoder) {
+    try {
+      return decoder.inputStream().available();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private DatumReader<Object> readerFor(int id, String topic) {
     Schema writer;
     try {
-      writer = writerById.computeIfAbsent(id, registry::schemaById);
+      writer = registry.schemaById(id);
     } catch (SchemaNotFoundException e) {
-      throw new WireFormatException("unknown schema id " + id + ": the registry has no such schema", e);
+      throw new WireFormatException("unknown schema id " + id + " on " + topic + ": the registry has no such schema", e);
     }
     Schema readerSchema = type != null ? SpecificData.get().getSchema(type) : readerSchemaByName(writer, id);
+    // Schema resolution fails lazily, on the first read; checking here gives the real reason
+    // instead of an error that looks like a corrupt payload.
+    SchemaCompatibility.SchemaPairCompatibility compat =
+        SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+    if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      throw new WireFormatException("schema id " + id + " (" + writer.getFullName() + ") on " + topic
+          + " cannot be read as " + readerSchema.getFullName() + ": " + describe(compat));
+    }
     try {
       return new SpecificDatumReader<>(writer, readerSchema);
     } catch (AvroRuntimeException e) {
       throw new WireFormatException("schema id " + id + " cannot be read as " + readerSchema.getFullName() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String describe(SchemaCompatibility.SchemaPairCompatibility compat) {
+    return String.join("; ", compat.getResult().getIncompatibilities().stream()
+        .map(i -> i.getType() + " at " + i.getLocation() + (i.getMessage() == null ? "" : " (" + i.getMessage() + ")"))
+        .toList());
   }
 
   private static Schema readerSchemaByName(Schema writer, int id) {

@@ -1,9 +1,11 @@
 package io.faultline.processor.correlate;
 
+import io.faultline.common.EntityKind;
 import io.faultline.common.Severity;
 import io.faultline.correlation.Symptom;
 import io.faultline.correlation.SymptomState;
 import io.faultline.internal.CorrelationInput;
+import io.faultline.processor.analysis.DependencyGraph;
 import io.faultline.processor.analysis.Diagnosis;
 import io.faultline.processor.analysis.ObservedSymptom;
 import io.faultline.processor.correlate.StateRecords.EntityState;
@@ -64,7 +66,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
   private KeyValueStore<String, IncidentState> incidentStore;
   private KeyValueStore<String, Progress> progressStore;
 
-  private final TopologyGraph graph = new TopologyGraph();
+  private final DependencyGraph graph = new DependencyGraph();
   private final NavigableMap<String, PendingChange> pending = new TreeMap<>();
   private final Map<String, StateRecords.SymptomState> symptoms = new TreeMap<>();
   private final Set<String> monitored = new TreeSet<>();
@@ -97,13 +99,13 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
     try (KeyValueIterator<String, TopologyChange> it = topologyStore.all()) {
       it.forEachRemaining(kv -> {
         if (kv.value.entity() != null) {
-          graph.apply(kv.value);
+          applyToGraph(kv.value);
         } else {
           edges.add(kv.value);
         }
       });
     }
-    edges.forEach(graph::apply);
+    edges.forEach(this::applyToGraph);
     try (KeyValueIterator<String, PendingChange> it = pendingStore.all()) {
       it.forEachRemaining(kv -> pending.put(kv.key, kv.value));
     }
@@ -238,14 +240,44 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
   }
 
   private void applyTopology(TopologyChange change) {
-    Set<String> removedEdges = graph.apply(change);
     if (change.removed()) {
+      if (change.entity() != null) {
+        // Removing an entity removes its edges: forget them in the store too.
+        String id = change.entity().id();
+        for (String to : List.copyOf(graph.dependencies(id))) {
+          topologyStore.delete(new TopologyChange(null, id, to, true).key());
+        }
+        for (String from : List.copyOf(graph.dependents(id))) {
+          topologyStore.delete(new TopologyChange(null, from, id, true).key());
+        }
+      }
       topologyStore.delete(change.key());
-      removedEdges.forEach(topologyStore::delete);
     } else {
       topologyStore.put(change.key(), change);
     }
+    applyToGraph(change);
     dirty = true;
+  }
+
+  private void applyToGraph(TopologyChange change) {
+    EntityState e = change.entity();
+    if (e != null && change.removed()) {
+      graph.removeEntity(e.id());
+    } else if (e != null) {
+      graph.putEntity(e.id(), kindOf(e.kind()), e.minHealthy(), e.labels());
+    } else if (change.removed()) {
+      graph.removeDependency(change.from(), change.to());
+    } else {
+      graph.putDependency(change.from(), change.to());
+    }
+  }
+
+  private static EntityKind kindOf(String name) {
+    try {
+      return EntityKind.valueOf(name);
+    } catch (IllegalArgumentException | NullPointerException unknown) {
+      return EntityKind.OTHER;
+    }
   }
 
   private void apply(PendingChange c) {

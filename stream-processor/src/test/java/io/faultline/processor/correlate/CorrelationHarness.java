@@ -44,6 +44,11 @@ final class CorrelationHarness implements AutoCloseable {
   final List<RootCauseCandidate> candidateLog = new ArrayList<>();
 
   CorrelationHarness(CorrelationSettings settings, Path stateDir) {
+    this(settings, stateDir, new Properties());
+  }
+
+  /** {@code extra} overrides the streams config (error handlers, ...). */
+  CorrelationHarness(CorrelationSettings settings, Path stateDir, Properties extra) {
     this.settings = settings;
     InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     AvroSerde<CorrelationInput> inputSerde = AvroSerde.forClass(registry, CorrelationInput.class);
@@ -55,6 +60,7 @@ final class CorrelationHarness implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "correlation-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.putAll(extra);
     driver = new TopologyTestDriver(builder.build(props), props);
     input = driver.createInputTopic(INPUT, Serdes.String().serializer(), inputSerde.serializer());
     topology = driver.createInputTopic(Topics.TOPOLOGY.name(), Serdes.String().serializer(),
@@ -128,6 +134,13 @@ final class CorrelationHarness implements AutoCloseable {
   CorrelationHarness idle(int partition, long at) {
     return send(CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(CorrelationInputKind.IDLE)
         .setTime(Instant.ofEpochMilli(at)).build());
+  }
+
+  /** Raw bytes on the correlation input, as a broken or foreign producer would write them. */
+  CorrelationHarness sendRaw(byte[] value, long timestamp) {
+    driver.createInputTopic(INPUT, Serdes.String().serializer(), Serdes.ByteArray().serializer())
+        .pipeInput("raw", value, timestamp);
+    return this;
   }
 
   CorrelationHarness send(CorrelationInput in) {

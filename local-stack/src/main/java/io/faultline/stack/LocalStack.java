@@ -1,0 +1,285 @@
+package io.faultline.stack;
+
+import io.faultline.schemas.Topic;
+import io.faultline.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka broker (single-node KRaft) and a real schema registry (Apicurio, Confluent API) on
+ * 127.0.0.1, each in its own child JVM: what the demo, the CLIs and every integration test run
+ * against. No Docker.
+ *
+ * <p>Attached stacks (the default) die with this JVM: a shutdown hook stops them, and each child
+ * also exits when its parent disappears (see {@link ParentWatch}), so even a killed test JVM leaves
+ * nothing behind. Detached stacks ({@link StackOptions#detached()}) are for {@code stack up}.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  private final StackOptions options;
+  private final Path dataDir;
+  private final boolean tempDir;
+  private final KafkaBroker broker;
+  private final ApicurioRegistry registry;
+  private final Thread shutdownHook;
+  private volatile boolean closed;
+
+  private LocalStack(StackOptions options, Path dataDir, boolean tempDir, KafkaBroker broker,
+      ApicurioRegistry registry) {
+    this.options = options;
+    this.dataDir = dataDir;
+    this.tempDir = tempDir;
+    this.broker = broker;
+    this.registry = registry;
+    this.shutdownHook = options.detached() ? null : new Thread(this::stopAll, "faultline-stack-shutdown");
+  }
+
+  /**
+   * Starts the broker and the registry (in parallel) and returns once both answer.
+   *
+   * @throws StackException naming the part that failed, with the tail of its log
+   */
+  public static LocalStack start(StackOptions options) {
+    boolean temp = options.dataDir() == null;
+    Path dir;
+    try {
+      dir = temp ? Files.createTempDirectory("faultline-stack-") : Files.createDirectories(options.dataDir());
+    } catch (IOException e) {
+      throw new StackException("cannot create the stack data directory: " + e.getMessage(), e);
+    }
+    dir = dir.toAbsolutePath().normalize();
+    int[] ports = freePorts(options.kafkaPort(), options.controllerPort(), options.registryPort());
+    String marker = dir.toString();
+    KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), ports[0], ports[1], options.brokerHeap(),
+        options.detached(), marker);
+    ApicurioRegistry registry = new ApicurioRegistry(dir.resolve("registry"), ports[2],
+        options.registryStorage(), options.registryHeap(), options.detached(), marker);
+    LocalStack stack = new LocalStack(options, dir, temp, broker, registry);
+    if (stack.shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+    }
+    long t0 = System.nanoTime();
+    try {
+      // The registry does not need Kafka (H2 storage), so both JVMs boot side by side.
+      Thread registryStart = new Thread(() -> registry.start(options.startTimeout()), "faultline-registry-start");
+      StackException[] registryFailure = new StackException[1];
+      registryStart.setUncaughtExceptionHandler((t, e) ->
+          registryFailure[0] = e instanceof StackException se ? se : new StackException(e.getMessage(), e));
+      registryStart.start();
+      broker.start(options.startTimeout());
+      registryStart.join();
+      if (registryFailure[0] != null) {
+        throw registryFailure[0];
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      stack.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new StackException("interrupted while starting the stack", e);
+      }
+      throw (RuntimeException) e;
+    }
+    LOG.info("local stack ready in {} ms: kafka {} (pid {}), registry {} (pid {}), data {}",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stack.bootstrapServers(), broker.pid(),
+        stack.registryUrl(), registry.pid(), dir);
+    return stack;
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.url();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public StackOptions options() {
+    return options;
+  }
+
+  /** The broker's process id while it runs. */
+  public OptionalLong brokerPid() {
+    return broker.isRunning() ? OptionalLong.of(broker.pid()) : OptionalLong.empty();
+  }
+
+  /** The registry's process id while it runs. */
+  public OptionalLong registryPid() {
+    return registry.isRunning() ? OptionalLong.of(registry.pid()) : OptionalLong.empty();
+  }
+
+  /** An admin client on this stack; the caller closes it. */
+  public Admin admin() {
+    return KafkaBroker.admin(bootstrapServers(), java.time.Duration.ofSeconds(30));
+  }
+
+  /**
+   * Creates the topics that do not exist yet, each with its catalogue partitions and configs.
+   * Existing topics are left as they are.
+   */
+  public void createTopics(Collection<Topic<?>> topics) {
+    List<NewTopic> all = new ArrayList<>();
+    for (Topic<?> t : topics) {
+      all.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()));
+    }
+    create(all);
+  }
+
+  /** Every topic of {@link Topics#ALL} plus the dead-letter topic. */
+  public void createFaultlineTopics() {
+    createTopics(Topics.ALL);
+    create(List.of(new NewTopic(Topics.DEAD_LETTER, Topics.DEAD_LETTER_PARTITIONS, (short) 1)
+        .configs(Topics.DEAD_LETTER_CONFIGS)));
+  }
+
+  private void create(List<NewTopic> topics) {
+    try (Admin admin = admin()) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      for (var e : admin.createTopics(missing).values().entrySet()) {
+        try {
+          e.getValue().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException ex) {
+          // Lost a race with another creator: the topic is there, which is what was asked.
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw new StackException("cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(), ex);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted while creating topics", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new StackException("cannot list topics on " + bootstrapServers() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the broker (controlled shutdown); its ports and data stay reserved for {@link #startBroker()}. */
+  public void stopBroker() {
+    broker.stop();
+  }
+
+  /** Starts the broker again on the same ports and data directory and waits until it answers. */
+  public void startBroker() {
+    if (closed) {
+      throw new IllegalStateException("the stack is closed");
+    }
+    broker.start(options.startTimeout());
+  }
+
+  /** Stops both processes, waits for them to exit, and deletes a temporary data directory. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopAll();
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // The hook is running or has run; nothing to remove.
+      }
+    }
+    if (tempDir) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private void stopAll() {
+    // Both stop in parallel: a broker's controlled shutdown takes a few seconds on its own.
+    Thread r = new Thread(registry::stop, "faultline-registry-stop");
+    r.start();
+    broker.stop();
+    try {
+      r.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /** Picks a free port for each 0 entry; fixed ports are checked so a clash fails fast and clearly. */
+  static int[] freePorts(int... wanted) {
+    int[] out = new int[wanted.length];
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < wanted.length; i++) {
+        ServerSocket s;
+        try {
+          s = new ServerSocket(wanted[i], 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+          throw new StackException("port " + wanted[i] + " on 127.0.0.1 is in use (" + e.getMessage() + ")", e);
+        }
+        s.setReuseAddress(true);
+        held.add(s);
+        out[i] = s.getLocalPort();
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // Closing a probe socket cannot lose anything.
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LocalStack[kafka=" + bootstrapServers() + ", registry=" + registryUrl() + ", data=" + dataDir + "]";
+  }
+
+  /** For logs and the CLI: name -> pid of the running processes. */
+  Map<String, Long> pids() {
+    return Map.of("broker", broker.pid(), "registry", registry.pid());
+  }
+}

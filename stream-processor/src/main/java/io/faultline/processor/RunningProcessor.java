@@ -1,0 +1,80 @@
+package io.faultline.processor;
+
+import io.faultline.schemas.registry.SchemaRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A started processor: the Kafka Streams instance, its topology, settings and metrics. Close it to stop. */
+public final class RunningProcessor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunningProcessor.class);
+
+  private final KafkaStreams streams;
+  private final Topology topology;
+  private final ProcessorSettings settings;
+  private final MeterRegistry meters;
+  private final SchemaRegistry ownedRegistry;
+  private final Duration closeTimeout;
+  private volatile boolean closed;
+
+  RunningProcessor(KafkaStreams streams, Topology topology, ProcessorSettings settings, MeterRegistry meters,
+      SchemaRegistry ownedRegistry, Duration closeTimeout) {
+    this.streams = streams;
+    this.topology = topology;
+    this.settings = settings;
+    this.meters = meters;
+    this.ownedRegistry = ownedRegistry;
+    this.closeTimeout = closeTimeout;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  public ProcessorSettings settings() {
+    return settings;
+  }
+
+  public MeterRegistry meters() {
+    return meters;
+  }
+
+  /** Whether the instance is RUNNING (or rebalancing towards it). */
+  public boolean isRunning() {
+    return streams.state().isRunningOrRebalancing();
+  }
+
+  /** Stops within the configured shutdown timeout; returns whether every thread stopped in time. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Stops within the configured {@code shutdown.timeout.ms}; returns whether every thread stopped in time. */
+  public boolean stop() {
+    return close(closeTimeout);
+  }
+
+  public synchronized boolean close(Duration timeout) {
+    if (closed) {
+      return true;
+    }
+    closed = true;
+    boolean clean = streams.close(CloseOptions.timeout(timeout));
+    if (!clean) {
+      LOG.warn("the stream threads did not stop within {}", timeout);
+    }
+    if (ownedRegistry != null) {
+      ownedRegistry.close();
+    }
+    return clean;
+  }
+}

@@ -1,0 +1,30 @@
+package io.faultline.processor.cli;
+
+import io.faultline.processor.ProcessorApp;
+import io.faultline.processor.sim.SimulateCli;
+import java.util.Arrays;
+
+/** Dispatches the stream-processor subcommands of the ./faultline launcher. */
+public final class ProcessorCli {
+  private ProcessorCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    if (args.length == 0) {
+      System.err.println("faultline: no command given (try ./faultline help)");
+      return 2;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    return switch (args[0]) {
+      case "simulate" -> SimulateCli.run(rest);
+      case "processor" -> ProcessorApp.run(rest);
+      default -> {
+        System.err.println("faultline " + args[0] + ": not available in this build");
+        yield 2;
+      }
+    };
+  }
+}

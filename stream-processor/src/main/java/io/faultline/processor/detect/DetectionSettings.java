@@ -1,0 +1,91 @@
+package io.faultline.processor.detect;
+
+import io.faultline.schemas.config.LayeredConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Settings of the detection stage (see stream-processor/docs/detection.md).
+ *
+ * @param grace how long a record may arrive after the newest event time the task has seen and
+ *     still be processed in order; later records are dead-lettered as {@code late}
+ * @param maxFutureSkew how far a record may be ahead of the task's stream time; further ahead is
+ *     dead-lettered as {@code future}
+ * @param idleFlush wall-clock time without input after which the task releases everything it
+ *     buffered (end of a replay); a live feed never pauses that long
+ * @param watermarkInterval event time the released watermark must advance before the next
+ *     WATERMARK is sent to the correlation stage
+ * @param silenceMin least gap before an entity that stopped reporting is declared silent
+ * @param detector thresholds of the symptom detectors
+ */
+public record DetectionSettings(
+    Duration grace,
+    Duration maxFutureSkew,
+    Duration idleFlush,
+    Duration watermarkInterval,
+    Duration silenceMin,
+    DetectorTuning detector) {
+
+  public static final String PREFIX = "detect.";
+
+  public DetectionSettings {
+    requirePositive("grace", grace, true);
+    requirePositive("maxFutureSkew", maxFutureSkew, false);
+    requirePositive("idleFlush", idleFlush, false);
+    requirePositive("watermarkInterval", watermarkInterval, false);
+    requirePositive("silenceMin", silenceMin, false);
+    if (detector == null) {
+      throw new IllegalArgumentException("detector tuning is required");
+    }
+  }
+
+  /** Live operation: 30 s of reordering. */
+  public static DetectionSettings defaults() {
+    return new DetectionSettings(Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(2),
+        Duration.ofSeconds(1), Duration.ofSeconds(30), DetectorTuning.defaults());
+  }
+
+  /** Replay of a recorded scenario: reorder across an hour, anything later is a dead letter. */
+  public static DetectionSettings forReplay() {
+    return defaults().withGrace(Duration.ofHours(1));
+  }
+
+  public DetectionSettings withGrace(Duration g) {
+    return new DetectionSettings(g, maxFutureSkew, idleFlush, watermarkInterval, silenceMin, detector);
+  }
+
+  public DetectionSettings withIdleFlush(Duration d) {
+    return new DetectionSettings(grace, maxFutureSkew, d, watermarkInterval, silenceMin, detector);
+  }
+
+  /** Config keys (milliseconds) and their defaults, to merge into the application's defaults. */
+  public static Map<String, Object> configDefaults() {
+    DetectionSettings d = defaults();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(PREFIX + "grace.ms", d.grace.toMillis());
+    m.put(PREFIX + "max.future.skew.ms", d.maxFutureSkew.toMillis());
+    m.put(PREFIX + "idle.flush.ms", d.idleFlush.toMillis());
+    m.put(PREFIX + "watermark.interval.ms", d.watermarkInterval.toMillis());
+    m.put(PREFIX + "silence.min.ms", d.silenceMin.toMillis());
+    return m;
+  }
+
+  /** Reads the {@code detect.*} keys of {@link #configDefaults()}. */
+  public static DetectionSettings fromConfig(LayeredConfig config) {
+    long day = Duration.ofDays(7).toMillis();
+    return new DetectionSettings(
+        Duration.ofMillis(config.number(PREFIX + "grace.ms", 0, day)),
+        Duration.ofMillis(config.number(PREFIX + "max.future.skew.ms", 1, day)),
+        Duration.ofMillis(config.number(PREFIX + "idle.flush.ms", 1, day)),
+        Duration.ofMillis(config.number(PREFIX + "watermark.interval.ms", 1, day)),
+        Duration.ofMillis(config.number(PREFIX + "silence.min.ms", 1, day)),
+        DetectorTuning.defaults());
+  }
+
+  private static void requirePositive(String name, Duration d, boolean zeroOk) {
+    if (d == null || d.isNegative() || (!zeroOk && d.isZero())) {
+      throw new IllegalArgumentException(name + " must be " + (zeroOk ? ">= 0" : "> 0") + ", got " + d);
+    }
+  }
+}

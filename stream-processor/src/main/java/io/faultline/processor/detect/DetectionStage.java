@@ -1,0 +1,103 @@
+package io.faultline.processor.detect;
+
+import io.faultline.internal.CorrelationInput;
+import io.faultline.internal.CorrelationInputKind;
+import io.faultline.schemas.Topic;
+import io.faultline.schemas.Topics;
+import io.faultline.schemas.registry.SchemaRegistry;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Stage A of the engine: symptom detection, one task per telemetry partition.
+ *
+ * <pre>
+ * 7 telemetry topics (bytes) -> detect-reorder -> detect-route-dead-letter -> faultline.dead-letter
+ *                                              -> detect-route-released -> detect-symptom-detector
+ *   detect-symptom-detector -> detect-symptoms-only -> faultline.symptoms
+ *                           -> (returned) CorrelationInput stream for the correlation stage
+ * </pre>
+ *
+ * The source reads raw bytes and the reorder processor decodes them, so a record that cannot be
+ * decoded reaches the dead-letter topic with its original key, value and headers and the stream
+ * goes on (no deserialization exception handler is involved for telemetry).
+ */
+public final class DetectionStage {
+
+  public static final String SOURCE = "detect-telemetry-source";
+  public static final String REORDER = "detect-reorder";
+  public static final String DETECTOR = "detect-symptom-detector";
+  public static final String DEAD_LETTER_SINK = "detect-dead-letter-sink";
+  public static final String SYMPTOMS_SINK = "detect-symptoms-sink";
+
+  public static final String REORDER_BUFFER_STORE = "detect-reorder-buffer";
+  public static final String REORDER_META_STORE = "detect-reorder-meta";
+  public static final String STATE_STORE = "detect-state";
+  public static final String MONITORED_STORE = "detect-monitored";
+  public static final String SILENCE_INDEX_STORE = "detect-silence-index";
+
+  /** Metric group of the stage's own metrics ({@code dead-letter-total{task-id,reason}}). */
+  public static final String METRICS_GROUP = "faultline-detect-metrics";
+
+  private DetectionStage() {}
+
+  /** Adds the detection stage; returns the stream of CorrelationInput (key: entity or "") for the correlation stage. */
+  public static KStream<String, CorrelationInput> build(StreamsBuilder builder, DetectionSettings settings,
+                                                        SchemaRegistry registry) {
+    builder.addStateStore(persistent(REORDER_BUFFER_STORE, Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(REORDER_BUFFER_STORE), Serdes.Bytes(), Serdes.ByteArray())));
+    builder.addStateStore(persistent(REORDER_META_STORE, Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(REORDER_META_STORE), Serdes.String(), Serdes.Long())));
+    builder.addStateStore(persistent(STATE_STORE, Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())));
+    builder.addStateStore(persistent(MONITORED_STORE, Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(MONITORED_STORE), Serdes.String(), Serdes.ByteArray())));
+    builder.addStateStore(persistent(SILENCE_INDEX_STORE, Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(SILENCE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())));
+
+    List<String> topics = Topics.TELEMETRY.stream().map(Topic::name).toList();
+    KStream<byte[], byte[]> telemetry = builder.stream(topics,
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE));
+
+    Map<String, KStream<String, DetectionEvent>> routes = telemetry
+        .process(() -> new ReorderBufferProcessor(settings, registry), Named.as(REORDER),
+            REORDER_BUFFER_STORE, REORDER_META_STORE)
+        .split(Named.as("detect-route-"))
+        .branch((k, v) -> v instanceof DetectionEvent.DeadLetter, Branched.as("dead-letter"))
+        .defaultBranch(Branched.as("released"));
+
+    routes.get("detect-route-dead-letter")
+        .map((k, v) -> {
+          DetectionEvent.DeadLetter d = (DetectionEvent.DeadLetter) v;
+          return KeyValue.pair(d.key(), d.value());
+        }, Named.as("detect-dead-letter-bytes"))
+        .to(Topics.DEAD_LETTER, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
+
+    KStream<String, CorrelationInput> toCorrelation = routes.get("detect-route-released")
+        .process(() -> new SymptomDetectorProcessor(settings), Named.as(DETECTOR),
+            STATE_STORE, MONITORED_STORE, SILENCE_INDEX_STORE);
+
+    toCorrelation
+        .filter((k, v) -> v.getKind() == CorrelationInputKind.SYMPTOM, Named.as("detect-symptoms-only"))
+        .mapValues(CorrelationInput::getSymptom, Named.as("detect-symptom-value"))
+        .to(Topics.SYMPTOMS.name(), Produced.with(Topics.SYMPTOMS.keySerde(), Topics.SYMPTOMS.valueSerde(registry))
+            .withName(SYMPTOMS_SINK));
+    return toCorrelation;
+  }
+
+  private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistent(String name, StoreBuilder<KeyValueStore<K, V>> b) {
+    // Changelogged so a task restored elsewhere resumes with its buffer, baselines and episodes.
+    return b.withLoggingEnabled(Map.of());
+  }
+}

@@ -1,0 +1,227 @@
+package io.faultline.processor.detect;
+
+import io.faultline.schemas.Topic;
+import io.faultline.schemas.Topics;
+import io.faultline.schemas.registry.SchemaRegistry;
+import io.faultline.schemas.serde.AvroSerde;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Puts the telemetry of one partition back into event-time order. Every record waits in
+ * {@code detect-reorder-buffer}, keyed by (event time, topic, entity, payload), until the task's
+ * stream time (the newest event time it has seen) is {@code grace} past it; then it is released.
+ * The key makes the order total and independent of arrival order, and an exact duplicate lands on
+ * the same key, so it is kept once.
+ *
+ * <p>Records that cannot join the order are dead-lettered with their original bytes: undecodable
+ * ({@code undeserializable}), not a telemetry sample ({@code not-telemetry}), no value
+ * ({@code empty}), at or before the released watermark ({@code late}) or more than
+ * {@code maxFutureSkew} ahead of stream time ({@code future}).
+ */
+final class ReorderBufferProcessor implements Processor<byte[], byte[], String, DetectionEvent> {
+
+  static final String STAGE = "detect-reorder";
+  private static final String STREAM_TIME = "stream-time";
+  private static final String RELEASED = "released";
+  private static final String WATERMARK_SENT = "watermark-sent";
+  private static final long NONE = Long.MIN_VALUE;
+
+  private static final List<String> TOPICS = Topics.TELEMETRY.stream().map(Topic::name).toList();
+
+  private final DetectionSettings settings;
+  private final AvroSerde<SpecificRecord> serde;
+
+  private ProcessorContext<String, DetectionEvent> context;
+  private KeyValueStore<Bytes, byte[]> buffer;
+  private KeyValueStore<String, Long> meta;
+  private final Map<String, Sensor> deadLetterSensors = new HashMap<>();
+  private Cancellable idleCheck;
+
+  private long streamTime;
+  private long released;
+  private long watermarkSent;
+  private long lastInputWallClock;
+  private boolean idleSent;
+
+  ReorderBufferProcessor(DetectionSettings settings, SchemaRegistry registry) {
+    this.settings = settings;
+    this.serde = AvroSerde.anySpecific(registry);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, DetectionEvent> context) {
+    this.context = context;
+    this.buffer = context.getStateStore(DetectionStage.REORDER_BUFFER_STORE);
+    this.meta = context.getStateStore(DetectionStage.REORDER_META_STORE);
+    streamTime = metaValue(STREAM_TIME);
+    released = metaValue(RELEASED);
+    watermarkSent = metaValue(WATERMARK_SENT);
+    lastInputWallClock = context.currentSystemTimeMs();
+    long every = Math.max(100, Math.min(settings.idleFlush().toMillis() / 2, 1000));
+    idleCheck = context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    lastInputWallClock = context.currentSystemTimeMs();
+    idleSent = false;
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    String topic = source == null ? "?" : source.topic();
+    if (record.value() == null) {
+      deadLetter(record, source, "empty", null);
+      return;
+    }
+    Telemetry sample;
+    try {
+      sample = Telemetry.of(serde.deserialize(topic, record.value()));
+    } catch (RuntimeException e) {
+      deadLetter(record, source, "undeserializable", e);
+      return;
+    }
+    if (sample == null) {
+      deadLetter(record, source, "not-telemetry", null);
+      return;
+    }
+    long t = sample.eventTime();
+    if (released != NONE && t <= released) {
+      deadLetter(record, source, "late", null);
+      return;
+    }
+    // The first record of a task cannot be judged (there is no stream time yet): it is accepted.
+    if (streamTime != NONE && t - streamTime > settings.maxFutureSkew().toMillis()) {
+      deadLetter(record, source, "future", null);
+      return;
+    }
+    buffer.put(bufferKey(t, TOPICS.indexOf(topic), sample.entity(), record.value()), record.value());
+    if (streamTime == NONE || t > streamTime) {
+      streamTime = t;
+      meta.put(STREAM_TIME, streamTime);
+      release(streamTime - settings.grace().toMillis(), false);
+    }
+  }
+
+  private void checkIdle(long wallClock) {
+    if (wallClock - lastInputWallClock < settings.idleFlush().toMillis()) {
+      return;
+    }
+    if (streamTime != NONE && (released == NONE || released < streamTime)) {
+      release(streamTime, true);
+    }
+    if (!idleSent) {
+      idleSent = true;
+      long time = released == NONE ? 0 : released;
+      context.forward(new Record<>("", new DetectionEvent.Idle(time), Math.max(0, time)));
+    }
+  }
+
+  /** Releases, in order, everything at or before {@code limit}, which becomes the watermark. */
+  private void release(long limit, boolean forceWatermark) {
+    if (released != NONE && limit <= released) {
+      return;
+    }
+    Bytes from = released == NONE ? null : timePrefix(released + 1);
+    Bytes to = timePrefix(limit + 1);
+    List<Bytes> done = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = buffer.range(from, to)) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> entry = it.next();
+        done.add(entry.key);
+        // Stored bytes were decoded once already: they decode again.
+        Telemetry sample = Telemetry.of(serde.deserialize("detect-reorder-buffer", entry.value));
+        context.forward(new Record<>(sample.entity(), new DetectionEvent.Sample(sample), sample.eventTime()));
+      }
+    }
+    for (Bytes key : done) {
+      buffer.delete(key);
+    }
+    released = limit;
+    meta.put(RELEASED, released);
+    if (forceWatermark || watermarkSent == NONE
+        || released - watermarkSent >= settings.watermarkInterval().toMillis()) {
+      watermarkSent = released;
+      meta.put(WATERMARK_SENT, watermarkSent);
+      context.forward(new Record<>("", new DetectionEvent.Watermark(released), Math.max(0, released)));
+    }
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason, Exception e) {
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    header(headers, Topics.DLQ_REASON, reason);
+    header(headers, Topics.DLQ_STAGE, STAGE);
+    if (source != null) {
+      header(headers, Topics.DLQ_TOPIC, source.topic());
+      header(headers, Topics.DLQ_PARTITION, String.valueOf(source.partition()));
+      header(headers, Topics.DLQ_OFFSET, String.valueOf(source.offset()));
+    }
+    if (e != null) {
+      header(headers, Topics.DLQ_EXCEPTION, e.getClass().getName() + ": " + e.getMessage());
+    }
+    deadLetterSensors.computeIfAbsent(reason, this::deadLetterSensor).record();
+    context.forward(new Record<String, DetectionEvent>(
+        "", new DetectionEvent.DeadLetter(record.key(), record.value(), headers), record.timestamp(), headers));
+  }
+
+  private Sensor deadLetterSensor(String reason) {
+    String task = context.taskId().toString();
+    Sensor sensor = context.metrics().addSensor("faultline-detect-dead-letter-" + task + "-" + reason,
+        Sensor.RecordingLevel.INFO);
+    sensor.add(new MetricName("dead-letter-total", DetectionStage.METRICS_GROUP,
+        "Telemetry records sent to the dead-letter topic", Map.of("task-id", task, "reason", reason)),
+        new CumulativeCount());
+    return sensor;
+  }
+
+  private static void header(Headers headers, String name, String value) {
+    headers.remove(name);
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private long metaValue(String key) {
+    Long v = meta.get(key);
+    return v == null ? NONE : v;
+  }
+
+  /** Orders by event time (sign flipped so negative times sort first), then topic, entity and payload. */
+  static Bytes bufferKey(long eventTime, int topicIndex, String entity, byte[] value) {
+    byte[] e = entity.getBytes(StandardCharsets.UTF_8);
+    int payload = Math.max(0, value.length - 5);
+    ByteBuffer b = ByteBuffer.allocate(8 + 1 + e.length + 1 + payload);
+    b.putLong(eventTime ^ Long.MIN_VALUE).put((byte) topicIndex).put(e).put((byte) 0);
+    b.put(value, value.length - payload, payload);
+    return Bytes.wrap(b.array());
+  }
+
+  static Bytes timePrefix(long eventTime) {
+    return Bytes.wrap(ByteBuffer.allocate(8).putLong(eventTime ^ Long.MIN_VALUE).array());
+  }
+
+  @Override
+  public void close() {
+    if (idleCheck != null) {
+      idleCheck.cancel();
+    }
+    deadLetterSensors.values().forEach(s -> context.metrics().removeSensor(s));
+  }
+}

@@ -1,0 +1,281 @@
+package io.faultline.processor.detect;
+
+import io.faultline.common.Severity;
+import io.faultline.correlation.Symptom;
+import io.faultline.correlation.SymptomState;
+import io.faultline.internal.CorrelationInput;
+import io.faultline.internal.CorrelationInputKind;
+import io.faultline.telemetry.AppCheckSample;
+import io.faultline.telemetry.DiskSample;
+import io.faultline.telemetry.DnsRcode;
+import io.faultline.telemetry.DnsSample;
+import io.faultline.telemetry.MemberState;
+import io.faultline.telemetry.MemorySample;
+import io.faultline.telemetry.NetworkSample;
+import io.faultline.telemetry.PoolMemberSample;
+import io.faultline.telemetry.ServiceState;
+import io.faultline.telemetry.ServiceStatusSample;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Turns samples, in event-time order, into symptoms, and tells the correlation stage what this
+ * partition has seen: SYMPTOM, MONITORED (first sample of an entity), WATERMARK (after every
+ * symptom up to that time) and IDLE. Each (entity, signal, related) has its own
+ * {@link SignalState} in {@code detect-state}; silence is found through
+ * {@code detect-silence-index}, ordered by the time each entity becomes overdue, so a watermark
+ * only looks at the entities that just became overdue.
+ */
+final class SymptomDetectorProcessor implements Processor<String, DetectionEvent, String, CorrelationInput> {
+
+  static final String SILENCE = "silence";
+
+  private final DetectionSettings settings;
+  private final SignalDetector detector;
+  private ProcessorContext<String, CorrelationInput> context;
+  private KeyValueStore<String, byte[]> states;
+  private KeyValueStore<String, byte[]> monitored;
+  private KeyValueStore<Bytes, byte[]> silenceIndex;
+  private int partition;
+  private long scannedTo = Long.MIN_VALUE;
+
+  SymptomDetectorProcessor(DetectionSettings settings) {
+    this.settings = settings;
+    this.detector = new SignalDetector(settings.detector());
+  }
+
+  @Override
+  public void init(ProcessorContext<String, CorrelationInput> context) {
+    this.context = context;
+    this.states = context.getStateStore(DetectionStage.STATE_STORE);
+    this.monitored = context.getStateStore(DetectionStage.MONITORED_STORE);
+    this.silenceIndex = context.getStateStore(DetectionStage.SILENCE_INDEX_STORE);
+    this.partition = context.taskId().partition();
+  }
+
+  @Override
+  public void process(Record<String, DetectionEvent> record) {
+    DetectionEvent event = record.value();
+    if (event instanceof DetectionEvent.Sample s) {
+      sample(s.telemetry());
+    } else if (event instanceof DetectionEvent.Watermark w) {
+      watermark(w.time());
+    } else if (event instanceof DetectionEvent.Idle i) {
+      send("", control(CorrelationInputKind.IDLE, i.time()));
+    } else {
+      throw new IllegalStateException("dead letters are routed before detection");
+    }
+  }
+
+  private void sample(Telemetry t) {
+    present(t.entity(), t.eventTime(), t.intervalMs());
+    long time = t.eventTime();
+    String e = t.entity();
+    Object sample = t.sample();
+    if (sample instanceof DiskSample d) {
+      if (d.getIoErrors() != null) {
+        long n = d.getIoErrors();
+        judge(e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, n + " I/O errors per interval", (double) n);
+      }
+      baseline(e, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
+      baseline(e, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
+    } else if (sample instanceof MemorySample m) {
+      baseline(e, null, time, Metric.MEMORY_PAGE_IN, m.getPageInPerSec());
+      baseline(e, null, time, Metric.MEMORY_PAGE_OUT, m.getPageOutPerSec());
+      baseline(e, null, time, Metric.MEMORY_SWAP_IN, m.getSwapInPerSec());
+      baseline(e, null, time, Metric.MEMORY_SWAP_OUT, m.getSwapOutPerSec());
+    } else if (sample instanceof NetworkSample n) {
+      baseline(e, null, time, Metric.NETWORK_RX_ERRORS, n.getRxErrors());
+      baseline(e, null, time, Metric.NETWORK_TX_ERRORS, n.getTxErrors());
+      baseline(e, null, time, Metric.NETWORK_RX_DROPPED, n.getRxDropped());
+      baseline(e, null, time, Metric.NETWORK_TX_DROPPED, n.getTxDropped());
+      baseline(e, null, time, Metric.NETWORK_RETRANS, n.getRetransPerSec());
+    } else if (sample instanceof DnsSample d) {
+      boolean failed = d.getRcode() != DnsRcode.NOERROR;
+      judge(e, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL,
+          "rcode " + d.getRcode() + " via " + d.getResolver(), null);
+      if (!failed) {
+        // A failed query's latency is its timeout: the rcode already says it all.
+        baseline(e, d.getResolver(), time, Metric.DNS_LATENCY, d.getLatencyMs());
+      }
+    } else if (sample instanceof AppCheckSample a) {
+      judge(e, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL,
+          "check " + a.getCheck() + " failed (status " + a.getStatus()
+              + (a.getFailedStep() == null ? "" : ", step " + a.getFailedStep()) + ")", null);
+      if (a.getOk()) {
+        baseline(e, a.getCheck(), time, Metric.APP_LATENCY, a.getLatencyMs());
+      }
+    } else if (sample instanceof PoolMemberSample p) {
+      String member = p.getMember();
+      if (monitored.get(member) == null) {
+        Presence checked = new Presence();
+        monitored.put(member, checked.toBytes());
+        send(member, monitoredInput(member, time));
+      }
+      // DRAINING is taken out on purpose: no symptom, and it ends a DOWN episode like UP does.
+      if (p.getState() != MemberState.UNKNOWN) {
+        judge(member, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL,
+            "member " + member + " DOWN in " + e, null);
+      }
+    } else if (sample instanceof ServiceStatusSample s) {
+      if (s.getState() != ServiceState.UNKNOWN) {
+        judge(e, "service.state", null, time, s.getState() != ServiceState.UP,
+            s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, "service " + s.getState(), null);
+      }
+    } else {
+      throw new IllegalStateException("not telemetry: " + sample.getClass());
+    }
+  }
+
+  private void judge(String entity, String signal, String related, long time, boolean abnormal, Severity severity,
+                     String note, Double observed) {
+    String key = stateKey(entity, signal, related);
+    SignalState s = load(key);
+    if (SignalDetector.isDuplicate(s, time)) {
+      return;
+    }
+    emit(entity, signal, related, detector.observeStatic(s, time, abnormal, severity, note, observed));
+    states.put(key, s.toBytes());
+  }
+
+  private void baseline(String entity, String related, long time, Metric metric, double value) {
+    String key = stateKey(entity, metric.signal(), related);
+    SignalState s = load(key);
+    if (SignalDetector.isDuplicate(s, time)) {
+      return;
+    }
+    emit(entity, metric.signal(), related, detector.observeBaseline(s, time, metric, related, value));
+    states.put(key, s.toBytes());
+  }
+
+  private SignalState load(String key) {
+    byte[] bytes = states.get(key);
+    return bytes == null ? new SignalState() : SignalState.fromBytes(bytes);
+  }
+
+  private void emit(String entity, String signal, String related, SignalDetector.Transition t) {
+    if (t == null) {
+      return;
+    }
+    Symptom symptom = Symptom.newBuilder()
+        .setEntity(entity).setSignal(signal).setRelated(related)
+        .setState(t.raised() ? SymptomState.RAISED : SymptomState.CLEARED)
+        .setSeverity(t.severity())
+        .setOnset(Instant.ofEpochMilli(t.onset() < 0 ? t.eventTime() : t.onset()))
+        .setEventTime(Instant.ofEpochMilli(t.eventTime()))
+        .setDescription(t.description())
+        .setObserved(t.observed()).setBaseline(t.baseline()).setThreshold(t.threshold())
+        .setAbnormalSamples(t.abnormalSamples())
+        .build();
+    send(entity, CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(CorrelationInputKind.SYMPTOM)
+        .setSymptom(symptom).setTime(symptom.getEventTime()).build());
+  }
+
+  /** Marks the entity as reporting: MONITORED on its first sample, ends a silence, re-arms the silence check. */
+  private void present(String entity, long time, int intervalMs) {
+    byte[] bytes = monitored.get(entity);
+    Presence p = bytes == null ? null : Presence.fromBytes(bytes);
+    long silenceMin = settings.silenceMin().toMillis();
+    if (p == null) {
+      send(entity, monitoredInput(entity, time));
+      p = new Presence();
+    }
+    boolean wasTracked = p.tracked;
+    if (wasTracked) {
+      if (time <= p.lastSeen && intervalMs == p.intervalMs && !p.silent) {
+        return;
+      }
+      silenceIndex.delete(silenceKey(p.deadline(silenceMin), entity));
+    }
+    if (p.silent) {
+      Symptom cleared = Symptom.newBuilder()
+          .setEntity(entity).setSignal(SILENCE).setState(SymptomState.CLEARED).setSeverity(Severity.CRITICAL)
+          .setOnset(Instant.ofEpochMilli(p.silenceOnset)).setEventTime(Instant.ofEpochMilli(time))
+          .setDescription("reporting again after " + (time - p.lastSeen) / 1000 + " s of silence")
+          .build();
+      send(entity, symptomInput(cleared));
+      p.silent = false;
+    }
+    p.tracked = true;
+    p.lastSeen = wasTracked ? Math.max(p.lastSeen, time) : time;
+    p.intervalMs = intervalMs;
+    monitored.put(entity, p.toBytes());
+    silenceIndex.put(silenceKey(p.deadline(silenceMin), entity), new byte[0]);
+  }
+
+  /** Raises silence for every entity overdue at {@code time}, then promises the correlation nothing earlier follows. */
+  private void watermark(long time) {
+    long silenceMin = settings.silenceMin().toMillis();
+    Bytes from = scannedTo == Long.MIN_VALUE ? null : ReorderBufferProcessor.timePrefix(scannedTo + 1);
+    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = silenceIndex.range(from, ReorderBufferProcessor.timePrefix(time + 1))) {
+      it.forEachRemaining(due::add);
+    }
+    for (KeyValue<Bytes, byte[]> entry : due) {
+      silenceIndex.delete(entry.key);
+      ByteBuffer key = ByteBuffer.wrap(entry.key.get());
+      long deadline = key.getLong() ^ Long.MIN_VALUE;
+      String entity = new String(entry.key.get(), 8, entry.key.get().length - 8, StandardCharsets.UTF_8);
+      byte[] bytes = monitored.get(entity);
+      if (bytes == null) {
+        continue;
+      }
+      Presence p = Presence.fromBytes(bytes);
+      if (!p.tracked || p.silent || p.deadline(silenceMin) != deadline) {
+        continue;
+      }
+      p.silent = true;
+      p.silenceOnset = p.lastSeen + p.intervalMs;
+      monitored.put(entity, p.toBytes());
+      Symptom raised = Symptom.newBuilder()
+          .setEntity(entity).setSignal(SILENCE).setState(SymptomState.RAISED).setSeverity(Severity.CRITICAL)
+          .setOnset(Instant.ofEpochMilli(p.silenceOnset)).setEventTime(Instant.ofEpochMilli(deadline))
+          .setDescription("no telemetry since " + Instant.ofEpochMilli(p.lastSeen) + " (expected every "
+              + p.intervalMs / 1000.0 + " s) while other entities of its partition report")
+          .setThreshold((double) (deadline - p.lastSeen))
+          .setAbnormalSamples((int) Math.min(Integer.MAX_VALUE, (deadline - p.lastSeen) / Math.max(1, p.intervalMs)))
+          .build();
+      send(entity, symptomInput(raised));
+    }
+    scannedTo = Math.max(scannedTo, time);
+    send("", control(CorrelationInputKind.WATERMARK, time));
+  }
+
+  private CorrelationInput symptomInput(Symptom s) {
+    return CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(CorrelationInputKind.SYMPTOM)
+        .setSymptom(s).setTime(s.getEventTime()).build();
+  }
+
+  private CorrelationInput monitoredInput(String entity, long time) {
+    return CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(CorrelationInputKind.MONITORED)
+        .setEntity(entity).setTime(Instant.ofEpochMilli(time)).build();
+  }
+
+  private CorrelationInput control(CorrelationInputKind kind, long time) {
+    return CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(kind)
+        .setTime(Instant.ofEpochMilli(time)).build();
+  }
+
+  private void send(String key, CorrelationInput input) {
+    context.forward(new Record<>(key, input, Math.max(0, input.getTime().toEpochMilli())));
+  }
+
+  static String stateKey(String entity, String signal, String related) {
+    return entity + '\u0000' + signal + '\u0000' + (related == null ? "" : related);
+  }
+
+  static Bytes silenceKey(long deadline, String entity) {
+    byte[] e = entity.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(ByteBuffer.allocate(8 + e.length).putLong(deadline ^ Long.MIN_VALUE).put(e).array());
+  }
+}
