@@ -136,7 +136,7 @@ public final class ApiServer implements AutoCloseable {
     } else if (path.equals(LIVE) || path.equals(READY)) {
       health(ex, path.equals(READY));
     } else if (path.equals(METRICS)) {
-      if (backend.metrics() == null) {
+      if (backend.metrics() == null || !backend.metrics().scrapable()) {
         throw ApiException.notFound("metrics are not enabled");
       }
       send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", backend.metrics().scrape().getBytes(StandardCharsets.UTF_8));

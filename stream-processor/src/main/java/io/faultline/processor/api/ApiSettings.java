@@ -26,6 +26,8 @@ public record ApiSettings(
     int maxStreamClients,
     long forwardTimeoutMs) {
 
+  /** Whether the processor service serves HTTP at all (embedded runs such as replay never do). */
+  public static final String ENABLED = "api.enabled";
   public static final String BIND_HOST = "api.bind.host";
   public static final String PORT = "api.port";
   public static final String ADVERTISED_HOST = "api.advertised.host";
@@ -55,6 +57,7 @@ public record ApiSettings(
   public static Map<String, Object> configDefaults() {
     ApiSettings d = defaults();
     Map<String, Object> m = new TreeMap<>();
+    m.put(ENABLED, true);
     m.put(BIND_HOST, d.bindHost());
     m.put(PORT, d.port());
     m.put(ADVERTISED_HOST, d.advertisedHost());

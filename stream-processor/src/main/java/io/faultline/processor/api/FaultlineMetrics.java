@@ -49,6 +49,11 @@ public final class FaultlineMetrics implements AutoCloseable {
   private final Timer detectionDelay;
   private final List<AutoCloseable> bound = new ArrayList<>();
 
+  /** Faultline's meters on an existing registry; {@link #scrape()} works when it is a Prometheus one. */
+  public FaultlineMetrics(MeterRegistry registry) {
+    this(registry, registry instanceof PrometheusMeterRegistry p ? p : null);
+  }
+
   private FaultlineMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
     this.registry = registry;
     this.prometheus = prometheus;
@@ -134,14 +139,15 @@ public final class FaultlineMetrics implements AutoCloseable {
     });
   }
 
-  /**
-   * Binds Kafka Streams' own client metrics, and a gauge per store with the approximate number
-   * of entries in this instance's active partitions of it (NaN while it is not queryable).
-   */
-  public void bindStreams(KafkaStreams streams, Collection<String> storeNames) {
+  /** Binds Kafka Streams' own client metrics (thread, task, store and client metrics of the instance). */
+  public void bindStreams(KafkaStreams streams) {
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     bound.add(streamsMetrics);
+  }
+
+  /** A gauge per store: approximate entries in this instance's active partitions of it (NaN while not queryable). */
+  public void bindStores(KafkaStreams streams, Collection<String> storeNames) {
     for (String store : storeNames) {
       Gauge.builder(STORE_ENTRIES, streams, s -> storeEntries(s, store))
           .description("Approximate entries in this instance's active partitions of a state store")
@@ -162,10 +168,14 @@ public final class FaultlineMetrics implements AutoCloseable {
     }
   }
 
+  public boolean scrapable() {
+    return prometheus != null;
+  }
+
   /** Prometheus text exposition of every meter. */
   public String scrape() {
     if (prometheus == null) {
-      throw new IllegalStateException("these metrics are in memory only; use FaultlineMetrics.prometheus()");
+      throw new IllegalStateException("these metrics are not kept in a Prometheus registry");
     }
     return prometheus.scrape();
   }

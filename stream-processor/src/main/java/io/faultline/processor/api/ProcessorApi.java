@@ -4,8 +4,12 @@ import io.faultline.processor.analysis.RootCauseAnalyzer;
 import io.faultline.schemas.registry.SchemaRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * Everything the processor serves over HTTP, wired to one {@link KafkaStreams} instance: the
@@ -15,7 +19,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * <pre>
  *   props.putAll(ProcessorApi.streamsProperties(api));      // application.server
  *   KafkaStreams streams = new KafkaStreams(topology, props);
- *   ProcessorApi http = ProcessorApi.start(api, streams, clientConfig, registry, metrics, analyzer);
+ *   ProcessorApi http = ProcessorApi.start(api, streams, topology, clientConfig, registry, metrics, analyzer);
  *   streams.start();
  * </pre>
  */
@@ -38,8 +42,9 @@ public final class ProcessorApi implements AutoCloseable {
    * Starts the HTTP server (health answers "not ready" until the streams client runs) and the
    * incident feed. {@code clientConfig} holds bootstrap servers and security settings.
    */
-  public static ProcessorApi start(ApiSettings settings, KafkaStreams streams, Map<String, Object> clientConfig,
-      SchemaRegistry registry, FaultlineMetrics metrics, RootCauseAnalyzer analyzer) {
+  public static ProcessorApi start(ApiSettings settings, KafkaStreams streams, Topology topology,
+      Map<String, Object> clientConfig, SchemaRegistry registry, FaultlineMetrics metrics, RootCauseAnalyzer analyzer) {
+    metrics.bindStores(streams, storeNames(topology));
     ClusterStateReader state = new ClusterStateReader(streams, settings);
     LocalStores local = new LocalStores(streams, settings.retryAfterSeconds());
     IncidentBroadcaster broadcaster = new IncidentBroadcaster(1_024);
@@ -60,6 +65,19 @@ public final class ProcessorApi implements AutoCloseable {
       feed.close();
       throw e;
     }
+  }
+
+  /** Every state store of the topology (for the store-size gauges). */
+  static Set<String> storeNames(Topology topology) {
+    Set<String> names = new TreeSet<>();
+    for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        if (node instanceof TopologyDescription.Processor p) {
+          names.addAll(p.stores());
+        }
+      }
+    }
+    return names;
   }
 
   public int port() {
