@@ -108,7 +108,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) {
-    try (ex) {
+    // Not try-with-resources: its catch blocks would run after the exchange is closed.
+    try {
       String path = ex.getRequestURI().getRawPath();
       if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -126,6 +127,8 @@ public final class ApiServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
       error(ex, ApiException.internal("internal error: " + e, e));
+    } finally {
+      ex.close();
     }
   }
 
