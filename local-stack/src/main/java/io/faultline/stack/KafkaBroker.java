@@ -1,11 +1,9 @@
 package io.faultline.stack;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +28,9 @@ final class KafkaBroker {
   static final String MAIN_CLASS = "kafka.Kafka";
   static final String STORAGE_TOOL = "kafka.tools.StorageTool";
   static final int NODE_ID = 1;
+  /** What {@code kafka.Kafka} logs once every listener accepts requests. */
+  static final String STARTED_LINE = "Kafka Server started";
+  private static final Duration LOG_WAIT = Duration.ofSeconds(20);
 
   private final Path dir;
   private final int kafkaPort;
@@ -130,26 +131,52 @@ final class KafkaBroker {
         "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true",
         // The broker's log is read when it fails; keep it at INFO whatever the classpath says.
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info");
+    long logOffset = logLength();
     process = JavaProcess.start("kafka broker", jvm, classpath, MAIN_CLASS,
         List.of(propertiesFile().toString()), Map.of(), logFile(), detached, marker);
-    awaitReady(timeout);
+    awaitReady(timeout, logOffset);
   }
 
-  private void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  private long logLength() {
+    try {
+      return Files.exists(logFile()) ? Files.size(logFile()) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Whether the log, read on from {@code scan[0]} (advanced as it goes), says the server has started. */
+  private boolean started(long[] scan) {
+    try (RandomAccessFile f = new RandomAccessFile(logFile().toFile(), "r")) {
+      long from = Math.max(0, scan[0] - STARTED_LINE.length());
+      if (f.length() <= from) {
+        return false;
+      }
+      f.seek(from);
+      byte[] fresh = new byte[(int) Math.min(f.length() - from, 16L << 20)];
+      f.readFully(fresh);
+      scan[0] = from + fresh.length;
+      return new String(fresh, StandardCharsets.ISO_8859_1).contains(STARTED_LINE);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void awaitReady(Duration timeout, long logOffset) {
+    long begin = System.nanoTime();
+    long deadline = begin + timeout.toNanos();
+    // An admin client starts fetching metadata the moment it exists and logs a warning for every
+    // connection the booting broker refuses, so it is only created once the broker's own log says
+    // it has started (or, should the log not say so, after a while anyway).
+    long[] scan = {logOffset};
+    while (!started(scan) && System.nanoTime() - begin < LOG_WAIT.toNanos()) {
+      process.checkAlive();
+      failIfLate(deadline, timeout);
+      sleep(100);
+    }
     try (Admin admin = admin(bootstrapServers(), Duration.ofSeconds(2))) {
       while (true) {
         process.checkAlive();
-        // A plain connect first: the admin client logs every failed bootstrap at INFO.
-        if (!listening(kafkaPort)) {
-          if (System.nanoTime() > deadline) {
-            stop();
-            throw new StackException("kafka broker did not listen on " + bootstrapServers() + " within "
-                + timeout.toSeconds() + "s" + JavaProcess.tail(logFile(), 40));
-          }
-          sleep(100);
-          continue;
-        }
         try {
           int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
               .nodes().get(3, TimeUnit.SECONDS).size();
@@ -159,22 +186,17 @@ final class KafkaBroker {
         } catch (Exception notYet) {
           // Not listening or not yet registered with the controller.
         }
-        if (System.nanoTime() > deadline) {
-          stop();
-          throw new StackException("kafka broker did not answer on " + bootstrapServers() + " within "
-              + timeout.toSeconds() + "s" + JavaProcess.tail(logFile(), 40));
-        }
+        failIfLate(deadline, timeout);
         sleep(200);
       }
     }
   }
 
-  static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
+  private void failIfLate(long deadline, Duration timeout) {
+    if (System.nanoTime() > deadline) {
+      stop();
+      throw new StackException("kafka broker did not answer on " + bootstrapServers() + " within "
+          + timeout.toSeconds() + "s" + JavaProcess.tail(logFile(), 40));
     }
   }
 

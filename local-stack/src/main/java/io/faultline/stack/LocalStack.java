@@ -52,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
     this.tempDir = tempDir;
     this.broker = broker;
     this.registry = registry;
-    this.shutdownHook = options.detached() ? null : new Thread(this::stopAll, "faultline-stack-shutdown");
+    this.shutdownHook = options.detached() ? null : new Thread(this::stopFromHook, "faultline-stack-shutdown");
   }
 
   /**
@@ -209,6 +209,18 @@ public final class LocalStack implements AutoCloseable {
         // The hook is running or has run; nothing to remove.
       }
     }
+    if (tempDir) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  /** A JVM exiting without close(): still stop the children and remove a temp dir. */
+  private void stopFromHook() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopAll();
     if (tempDir) {
       deleteRecursively(dataDir);
     }

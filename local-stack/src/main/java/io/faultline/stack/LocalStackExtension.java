@@ -38,26 +38,46 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
   /** The stack of this test JVM, started on first call. */
   public static LocalStack stack(ExtensionContext context) {
     return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(SharedStack.class, k -> new SharedStack(), SharedStack.class).stack;
+        .getOrComputeIfAbsent(SharedStack.class, k -> new SharedStack(), SharedStack.class).get();
   }
 
-  /** Store value: closed by JUnit at the end of the run. */
+  /**
+   * Store value: closed by JUnit at the end of the run. A failed start is kept too, so every
+   * later test class fails at once with the same reason instead of waiting out another start.
+   */
   private static final class SharedStack implements AutoCloseable {
-    final LocalStack stack;
+    private final LocalStack stack;
+    private final RuntimeException failure;
 
     SharedStack() {
-      stack = LocalStack.start(StackOptions.defaults());
+      LocalStack started = null;
+      RuntimeException failed = null;
       try {
-        stack.createFaultlineTopics();
+        started = LocalStack.start(StackOptions.defaults());
+        started.createFaultlineTopics();
       } catch (RuntimeException e) {
-        stack.close();
-        throw e;
+        if (started != null) {
+          started.close();
+          started = null;
+        }
+        failed = e;
       }
+      stack = started;
+      failure = failed;
+    }
+
+    LocalStack get() {
+      if (failure != null) {
+        throw new StackException("the local stack of this test run could not start: " + failure.getMessage(), failure);
+      }
+      return stack;
     }
 
     @Override
     public void close() {
-      stack.close();
+      if (stack != null) {
+        stack.close();
+      }
     }
   }
 }

@@ -1,7 +1,11 @@
 package io.faultline.stack;
 
+import io.faultline.schemas.SchemaBootstrap;
 import io.faultline.schemas.config.ConfigException;
 import io.faultline.schemas.config.LayeredConfig;
+import io.faultline.schemas.registry.RegistryClientConfig;
+import io.faultline.schemas.registry.RegistryException;
+import io.faultline.schemas.registry.RestSchemaRegistryClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -24,7 +28,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *
  * <p>{@code up} starts the broker and an H2-file-backed registry detached (they outlive this
  * command) under {@code $FAULTLINE_HOME/stack}, records their pids and addresses there, creates
- * the Faultline topics and exits. {@code down} stops exactly those pids (checking each still runs
+ * the Faultline topics, registers their value schemas (BACKWARD) and exits. {@code down} stops exactly those pids (checking each still runs
  * this stack before signalling it) and {@code status} reports them. Ports default to 9092 (Kafka),
  * 9093 (KRaft controller) and 8081 (registry); see {@link #DEFAULTS} for the settings.
  *
@@ -103,7 +107,7 @@ public final class StackCli {
       };
     } catch (ConfigException e) {
       return usage(e.getMessage());
-    } catch (StackException | UncheckedIOException e) {
+    } catch (StackException | UncheckedIOException | RegistryException e) {
       err.println("faultline stack: " + e.getMessage());
       return 1;
     }
@@ -179,6 +183,10 @@ public final class StackCli {
       StackAddresses addresses = new StackAddresses(stack.bootstrapServers(), stack.registryUrl());
       addresses.write(dir);
       stack.createFaultlineTopics();
+      try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(
+          RegistryClientConfig.builder(stack.registryUrl()).build())) {
+        SchemaBootstrap.run(client);
+      }
       out.printf("faultline stack: up in %.1f s (broker pid %d, registry pid %d, data %s)%n",
           (System.nanoTime() - t0) / 1e9, stack.brokerPid().getAsLong(), stack.registryPid().getAsLong(), dir);
       printAddresses(addresses);

@@ -44,6 +44,10 @@ class StackCliIT {
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("bootstrap.servers=127.0.0.1:" + ports[0]), out.toString());
     StackAddresses addresses = StackAddresses.read(home).orElseThrow();
     assertEquals("http://127.0.0.1:" + ports[2] + "/apis/ccompat/v7", addresses.registryUrl());
+    String subjects = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(addresses.registryUrl() + "/subjects")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(subjects.contains("\"faultline.telemetry.dns-value\""), subjects);
     Path stackDir = home.resolve("stack");
     List<Long> pids = List.of(pid(stackDir.resolve("broker.pid")), pid(stackDir.resolve("registry.pid")));
 
