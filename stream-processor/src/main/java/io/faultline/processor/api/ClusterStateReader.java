@@ -29,12 +29,15 @@ public final class ClusterStateReader implements StateReader {
   private final LocalStores local;
   private final PeerClient peers;
   private final int retryAfter;
+  private final FaultlineMetrics metrics;
 
-  public ClusterStateReader(KafkaStreams streams, ApiSettings settings) {
-    this(streams, settings, new LocalStores(streams, settings.retryAfterSeconds()), new PeerClient(settings));
+  public ClusterStateReader(KafkaStreams streams, ApiSettings settings, FaultlineMetrics metrics) {
+    this(streams, settings, new LocalStores(streams, settings.retryAfterSeconds()), new PeerClient(settings), metrics);
   }
 
-  ClusterStateReader(KafkaStreams streams, ApiSettings settings, LocalStores local, PeerClient peers) {
+  ClusterStateReader(KafkaStreams streams, ApiSettings settings, LocalStores local, PeerClient peers,
+      FaultlineMetrics metrics) {
+    this.metrics = metrics;
     this.streams = streams;
     this.self = settings.self();
     this.local = local;
@@ -47,6 +50,7 @@ public final class ClusterStateReader implements StateReader {
     requireRunning();
     KeyQueryMetadata md = metadata(store, () -> streams.queryMetadataForKey(store, key, KEYS));
     HostInfo owner = owner(store, md);
+    metrics.storeRead(store, owner.equals(self));
     if (owner.equals(self)) {
       return local.get(store, key, md.partition());
     }
@@ -60,6 +64,7 @@ public final class ClusterStateReader implements StateReader {
     List<StoreEntry> out = new ArrayList<>();
     for (Map.Entry<Integer, HostInfo> e : owners.entrySet()) {
       int p = e.getKey();
+      metrics.storeRead(store, e.getValue().equals(self));
       out.addAll(e.getValue().equals(self)
           ? local.scan(store, prefix, p)
           : peers.read(e.getValue(), store, p, null, prefix));

@@ -42,6 +42,7 @@ public final class FaultlineMetrics implements AutoCloseable {
   public static final String DETECTION_DELAY = "faultline.detection.delay";
   public static final String DEAD_LETTERS = "faultline.dead.letters";
   public static final String STORE_ENTRIES = "faultline.store.entries";
+  public static final String STORE_READS = "faultline.api.store.reads";
 
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
@@ -126,6 +127,15 @@ public final class FaultlineMetrics implements AutoCloseable {
   /** A record sent to the dead-letter topic; {@code reason} is the short reason also put in its header. */
   public void deadLetter(String reason) {
     counter(DEAD_LETTERS, "reason", reason, "Records sent to the dead-letter topic, by reason").increment();
+  }
+
+  /** One partition of a store read for an API answer, here ({@code local}) or from its owner ({@code forwarded}). */
+  public void storeRead(String store, boolean local) {
+    String served = local ? "local" : "forwarded";
+    counters.computeIfAbsent(STORE_READS + '|' + store + '|' + served, k -> Counter.builder(STORE_READS)
+        .description("Store partitions read for API answers, served locally or forwarded to the owner")
+        .tag("store", store).tag("served", served)
+        .register(registry)).increment();
   }
 
   private Counter counter(String name, String tag, String value, String description) {

@@ -45,7 +45,7 @@ public final class ProcessorApi implements AutoCloseable {
   public static ProcessorApi start(ApiSettings settings, KafkaStreams streams, Topology topology,
       Map<String, Object> clientConfig, SchemaRegistry registry, FaultlineMetrics metrics, RootCauseAnalyzer analyzer) {
     metrics.bindStores(streams, storeNames(topology));
-    ClusterStateReader state = new ClusterStateReader(streams, settings);
+    ClusterStateReader state = new ClusterStateReader(streams, settings, metrics);
     LocalStores local = new LocalStores(streams, settings.retryAfterSeconds());
     IncidentBroadcaster broadcaster = new IncidentBroadcaster(1_024);
     IncidentFeed feed = new IncidentFeed(clientConfig, registry, broadcaster).start();
