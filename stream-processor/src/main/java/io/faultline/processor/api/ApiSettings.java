@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Settings of the processor's HTTP side (see stream-processor/README.md, "HTTP API").
+ * Settings of the processor's HTTP side (see stream-processor/docs/http-api.md).
  *
  * @param bindHost address the server listens on
  * @param port port of the API, the web page, metrics and health; also the port peers forward to

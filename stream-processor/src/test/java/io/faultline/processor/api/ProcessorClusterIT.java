@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.faultline.correlation.Incident;
 import io.faultline.processor.replay.ScenarioPublisher;
+import io.faultline.processor.replay.SharedScenarios;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.registry.RegistryClientConfig;
 import io.faultline.schemas.registry.RestSchemaRegistryClient;
@@ -74,8 +75,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessorClusterIT {
-  private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
-  private static final Path SCENARIOS = REPO.resolve("../shared/scenarios").normalize();
   private static final String SCENARIO = "dns-resolver-down";
   /** Part one ends while the resolver is still down (09:17:10 to 09:26:30), so the incident is open. */
   private static final Instant CUT = Instant.parse("2026-11-21T09:24:00Z");
@@ -95,9 +94,8 @@ class ProcessorClusterIT {
 
   @BeforeAll
   void startPipeline() throws Exception {
-    Path scenario = SCENARIOS.resolve(SCENARIO + ".jsonl");
-    assertTrue(Files.isRegularFile(scenario), scenario + " missing: the shared scenarios live beside the repository");
-    expectedRoot = Json.MAPPER.readTree(SCENARIOS.resolve(SCENARIO + ".expect.json").toFile())
+    Path scenario = SharedScenarios.file(SCENARIO + ".jsonl");
+    expectedRoot = Json.MAPPER.readTree(SharedScenarios.file(SCENARIO + ".expect.json").toFile())
         .get("faults").get(0).get("root").asText();
     Files.createDirectories(OUT);
     part1 = OUT.resolve(SCENARIO + ".part1.jsonl");
