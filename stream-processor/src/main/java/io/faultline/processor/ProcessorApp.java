@@ -233,12 +233,21 @@ public final class ProcessorApp {
       System.err.println("faultline processor: cannot start: " + e.getMessage());
       return 1;
     }
+    // start() has started the streams already, so a state listener can no longer be set: poll.
     CountDownLatch stopped = new CountDownLatch(1);
-    processor.streams().setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-        stopped.countDown();
+    Thread watch = new Thread(() -> {
+      try {
+        while (processor.streams().state() != KafkaStreams.State.ERROR
+            && processor.streams().state() != KafkaStreams.State.NOT_RUNNING) {
+          Thread.sleep(500);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    });
+      stopped.countDown();
+    }, "faultline-processor-watch");
+    watch.setDaemon(true);
+    watch.start();
     Thread hook = new Thread(() -> {
       LOG.info("stopping the processor");
       boolean clean = processor.stop();
