@@ -40,7 +40,8 @@ public final class FaultlineMetrics implements AutoCloseable {
   public static final String CANDIDATES = "faultline.candidates.emitted";
   public static final String INCIDENTS = "faultline.incidents.emitted";
   public static final String DETECTION_DELAY = "faultline.detection.delay";
-  public static final String DEAD_LETTERS = "faultline.dead.letters";
+  /** The engine's dead-letter handlers count here too ({@code DeadLetters}): one meter, two callers. */
+  public static final String DEAD_LETTERS = io.faultline.processor.errors.DeadLetters.COUNTER;
   public static final String STORE_ENTRIES = "faultline.store.entries";
   public static final String STORE_READS = "faultline.api.store.reads";
 
@@ -124,9 +125,16 @@ public final class FaultlineMetrics implements AutoCloseable {
     detectionDelay.record(delay.isNegative() ? Duration.ZERO : delay);
   }
 
-  /** A record sent to the dead-letter topic; {@code reason} is the short reason also put in its header. */
-  public void deadLetter(String reason) {
-    counter(DEAD_LETTERS, "reason", reason, "Records sent to the dead-letter topic, by reason").increment();
+  /**
+   * A record sent to the dead-letter topic: {@code stage} is why (deserialization, processing,
+   * production, or a stage's own rejection), {@code topic} where it came from.
+   */
+  public void deadLetter(String stage, String topic) {
+    String key = DEAD_LETTERS + '|' + stage + '|' + topic;
+    counters.computeIfAbsent(key, k -> Counter.builder(DEAD_LETTERS)
+        .description("Records sent to the dead-letter topic, by stage and source topic")
+        .tag("stage", stage).tag("topic", topic == null ? "" : topic)
+        .register(registry)).increment();
   }
 
   /** One partition of a store read for an API answer, here ({@code local}) or from its owner ({@code forwarded}). */

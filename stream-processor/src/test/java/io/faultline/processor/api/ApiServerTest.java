@@ -163,11 +163,11 @@ class ApiServerTest {
   void shouldExposeOurMetricsInPrometheusFormatWhenScraped() throws Exception {
     start("");
     metrics.eventIn("dns");
-    metrics.deadLetter("deserialization");
+    metrics.deadLetter("deserialization", "faultline.telemetry.dns");
     HttpResponse<String> r = get("/metrics");
     assertEquals(200, r.statusCode());
     assertTrue(r.body().contains("faultline_events_in_total{kind=\"dns\"} 1.0"), r.body());
-    assertTrue(r.body().contains("faultline_dead_letters_total{reason=\"deserialization\"} 1.0"));
+    assertTrue(r.body().contains("faultline_dead_letter_records_total{stage=\"deserialization\",topic=\"faultline.telemetry.dns\"} 1.0"), r.body());
     assertTrue(r.body().contains("jvm_memory_used_bytes"));
   }
 

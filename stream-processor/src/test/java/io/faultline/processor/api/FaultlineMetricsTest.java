@@ -21,14 +21,14 @@ class FaultlineMetricsTest {
       m.incidentEmitted("OPENED");
       m.incidentEmitted("RESOLVED");
       m.candidatesEmitted(3);
-      m.deadLetter("deserialization");
+      m.deadLetter("deserialization", "faultline.telemetry.dns");
       assertEquals(2, m.count(FaultlineMetrics.EVENTS_IN, "kind", "dns"));
       assertEquals(1, m.count(FaultlineMetrics.EVENTS_IN, "kind", "app"));
       assertEquals(2, m.count(FaultlineMetrics.SYMPTOMS, "transition", "raised"));
       assertEquals(1, m.count(FaultlineMetrics.SYMPTOMS, "transition", "cleared"));
       assertEquals(1, m.count(FaultlineMetrics.INCIDENTS, "state", "OPENED"));
       assertEquals(3, m.count(FaultlineMetrics.CANDIDATES, null, null));
-      assertEquals(1, m.count(FaultlineMetrics.DEAD_LETTERS, "reason", "deserialization"));
+      assertEquals(1, m.count(FaultlineMetrics.DEAD_LETTERS, "stage", "deserialization"));
       assertThrows(IllegalStateException.class, m::scrape, "an in-memory registry has nothing to scrape");
     }
   }
