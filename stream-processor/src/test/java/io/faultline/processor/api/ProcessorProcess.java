@@ -26,6 +26,10 @@ final class ProcessorProcess implements AutoCloseable {
     this.log = log;
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-XX:+UseSerialGC",
+        // State changes and our own progress in the log, not every client retry.
+        "-Dorg.slf4j.simpleLogger.log.io.faultline=info",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info",
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.Sender=error",
         "-cp", System.getProperty("java.class.path"), ProcessorApp.class.getName()));
     settings.forEach((k, v) -> {
       cmd.add("--set");
