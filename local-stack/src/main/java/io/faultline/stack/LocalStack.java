@@ -8,11 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+  private static final String TEMP_PREFIX = "faultline-stack-";
+  /** A temp stack younger than this may still be starting its processes. */
+  private static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
   private final StackOptions options;
   private final Path dataDir;
@@ -62,9 +65,12 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(StackOptions options) {
     boolean temp = options.dataDir() == null;
+    if (temp) {
+      sweepOrphanedTempDirs(Path.of(System.getProperty("java.io.tmpdir")));
+    }
     Path dir;
     try {
-      dir = temp ? Files.createTempDirectory("faultline-stack-") : Files.createDirectories(options.dataDir());
+      dir = temp ? Files.createTempDirectory(TEMP_PREFIX) : Files.createDirectories(options.dataDir());
     } catch (IOException e) {
       throw new StackException("cannot create the stack data directory: " + e.getMessage(), e);
     }
@@ -80,25 +86,41 @@ public final class LocalStack implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
     }
     long t0 = System.nanoTime();
+    // The registry does not need Kafka (H2 storage), so both JVMs boot side by side.
+    RuntimeException[] registryFailure = new RuntimeException[1];
+    Thread registryStart = new Thread(() -> {
+      try {
+        registry.start(options.startTimeout());
+      } catch (RuntimeException e) {
+        registryFailure[0] = e;
+      }
+    }, "faultline-registry-start");
+    registryStart.start();
+    RuntimeException failure = null;
     try {
-      // The registry does not need Kafka (H2 storage), so both JVMs boot side by side.
-      Thread registryStart = new Thread(() -> registry.start(options.startTimeout()), "faultline-registry-start");
-      StackException[] registryFailure = new StackException[1];
-      registryStart.setUncaughtExceptionHandler((t, e) ->
-          registryFailure[0] = e instanceof StackException se ? se : new StackException(e.getMessage(), e));
-      registryStart.start();
       broker.start(options.startTimeout());
-      registryStart.join();
-      if (registryFailure[0] != null) {
-        throw registryFailure[0];
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    // Wait for the registry's outcome even after a broker failure: closing while it still starts
+    // would leave its process behind.
+    boolean interrupted = false;
+    while (registryStart.isAlive()) {
+      try {
+        registryStart.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-    } catch (RuntimeException | InterruptedException e) {
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure == null) {
+      failure = registryFailure[0];
+    }
+    if (failure != null) {
       stack.close();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-        throw new StackException("interrupted while starting the stack", e);
-      }
-      throw (RuntimeException) e;
+      throw failure;
     }
     LOG.info("local stack ready in {} ms: kafka {} (pid {}), registry {} (pid {}), data {}",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), stack.bootstrapServers(), broker.pid(),
@@ -134,7 +156,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** An admin client on this stack; the caller closes it. */
   public Admin admin() {
-    return KafkaBroker.admin(bootstrapServers(), java.time.Duration.ofSeconds(30));
+    return KafkaBroker.admin(bootstrapServers(), Duration.ofSeconds(30));
   }
 
   /**
@@ -255,6 +277,40 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes temp data dirs of stacks whose parent JVM was killed (its children exit, see
+   * {@link ParentWatch}, but nobody is left to delete the dir): older than {@link #ORPHAN_AGE} and
+   * no live process carries the dir's marker.
+   */
+  static void sweepOrphanedTempDirs(Path tmp) {
+    List<Path> candidates;
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      long cutoff = System.currentTimeMillis() - ORPHAN_AGE.toMillis();
+      candidates = dirs.filter(d -> d.getFileName().toString().startsWith(TEMP_PREFIX))
+          .filter(d -> {
+            try {
+              return Files.isDirectory(d) && Files.getLastModifiedTime(d).toMillis() < cutoff;
+            } catch (IOException e) {
+              return false;
+            }
+          }).toList();
+    } catch (IOException | UncheckedIOException e) {
+      return;
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    List<String> commandLines = ProcessHandle.allProcesses()
+        .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains(JavaProcess.STACK_MARKER_PROPERTY)).toList();
+    for (Path d : candidates) {
+      String marker = "-D" + JavaProcess.STACK_MARKER_PROPERTY + "=" + d.toAbsolutePath().normalize();
+      if (commandLines.stream().noneMatch(c -> c.contains(marker + " ") || c.endsWith(marker))) {
+        LOG.info("removing {}: left by a stack whose JVM was killed", d);
+        deleteRecursively(d);
+      }
+    }
+  }
+
   /** Picks a free port for each 0 entry; fixed ports are checked so a clash fails fast and clearly. */
   static int[] freePorts(int... wanted) {
     int[] out = new int[wanted.length];
@@ -288,10 +344,5 @@ public final class LocalStack implements AutoCloseable {
   @Override
   public String toString() {
     return "LocalStack[kafka=" + bootstrapServers() + ", registry=" + registryUrl() + ", data=" + dataDir + "]";
-  }
-
-  /** For logs and the CLI: name -> pid of the running processes. */
-  Map<String, Long> pids() {
-    return Map.of("broker", broker.pid(), "registry", registry.pid());
   }
 }

@@ -94,7 +94,7 @@ public record StackOptions(
     private String brokerHeap = "512m";
     private String registryHeap = "256m";
     private boolean detached;
-    private Duration startTimeout = Duration.ofSeconds(90);
+    private Duration startTimeout = Duration.ofSeconds(120);
 
     public Builder dataDir(Path dataDir) {
       this.dataDir = dataDir;

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.faultline.schemas.Topic;
@@ -120,6 +121,21 @@ class LocalStackIT {
           HttpResponse.BodyHandlers.ofString()).body();
       assertTrue(subjects.contains("\"survivor-value\""), subjects);
     }
+  }
+
+  @Test
+  void shouldFailWithLogTailAndLeaveNothingWhenBrokerCannotStart(@TempDir Path dir) {
+    StackOptions options = StackOptions.builder().dataDir(dir).brokerHeap("1k").build();
+
+    StackException e = assertThrows(StackException.class, () -> LocalStack.start(options));
+
+    assertTrue(e.getMessage().startsWith("kafka broker exited with code"), e.getMessage());
+    assertTrue(e.getMessage().contains("broker.log ---"), e.getMessage());
+    assertTrue(e.getMessage().contains("Error occurred during initialization of VM"), e.getMessage());
+    String marker = "-D" + JavaProcess.STACK_MARKER_PROPERTY + "=" + dir.toAbsolutePath().normalize();
+    assertEquals(List.of(), ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        .map(ProcessHandle::pid).toList(), "processes of the failed stack");
   }
 
   @Test

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.faultline.schemas.registry.InMemorySchemaRegistry;
 import io.faultline.schemas.registry.IncompatibleSchemaException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,5 +48,32 @@ class SchemaBootstrapTest {
         () -> SchemaBootstrap.run(registry, List.of(Topics.DNS)));
     assertTrue(e.getMessage().startsWith("subject faultline.telemetry.dns-value: the current io.faultline.telemetry.DnsSample"
         + " is not BACKWARD compatible"), e.getMessage());
+  }
+
+  @Test
+  void shouldExitOneNamingTheRegistryWhenItIsUnreachable() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = SchemaBootstrap.main(new String[0],
+        Map.of("FAULTLINE_REGISTRY_URL", "http://127.0.0.1:" + port, "FAULTLINE_REGISTRY_MAX_RETRIES", "0"),
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, code);
+    assertEquals("faultline schemas: schema registry at http://127.0.0.1:" + port
+        + " unreachable after 1 attempt: Connection refused\n", err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldExitTwoWhenUsageIsWrong() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(new ByteArrayOutputStream());
+    assertEquals(2, SchemaBootstrap.main(new String[] {"--frobnicate"}, Map.of(), out, new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("faultline schemas: unexpected argument '--frobnicate'"));
+    err.reset();
+    assertEquals(2, SchemaBootstrap.main(new String[] {"--registry-url", "ftp://x"}, Map.of(), out,
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("faultline schemas: 'schema.registry.url': expected"), err.toString());
   }
 }

@@ -241,6 +241,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
         try {
           HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
           int status = response.statusCode();
+          LOG.debug("{} {}{} -> HTTP {}", method, base, path, status);
           if (status >= 500 || status == 429) {
             Response r = new Response(base, path, status, response.body());
             failures.put(base, "HTTP " + status + r.errorSuffix());
@@ -250,6 +251,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
           }
           preferredUrl.set(idx);
           return new Response(base, path, status, response.body());
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+          // A certificate the client does not trust will not become trusted by retrying.
+          throw new RegistryException("TLS handshake with the schema registry at " + base + " failed: " + describe(e)
+              + " (check " + RegistryClientConfig.SSL_TRUSTSTORE_LOCATION + ")", e);
         } catch (IOException e) {
           failures.put(base, describe(e));
           lastCause = e;

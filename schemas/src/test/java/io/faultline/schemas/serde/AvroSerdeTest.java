@@ -150,6 +150,18 @@ class AvroSerdeTest {
   }
 
   @Test
+  void shouldSayCorruptWhenALengthIsAbsurd() {
+    byte[] good = goodBytes();
+    byte[] data = Arrays.copyOf(good, 12);
+    // the first field is a string: its zig-zag varint length becomes about 2^34 bytes
+    byte[] hugeLength = {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x7f};
+    System.arraycopy(hugeLength, 0, data, 5, hugeLength.length);
+    WireFormatException e = badBytes(data);
+    assertTrue(e.getMessage().startsWith("corrupt or truncated Avro payload on faultline.telemetry.dns (schema id "),
+        e.getMessage());
+  }
+
+  @Test
   void shouldSayTrailingBytesWhenPayloadHasExtraBytes() {
     byte[] good = goodBytes();
     byte[] data = Arrays.copyOf(good, good.length + 2);

@@ -2,6 +2,8 @@ package io.faultline.processor.cli;
 
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.demo.Demo;
+import io.faultline.processor.eval.AccuracyBench;
+import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.sim.SimulateCli;
 import java.util.Arrays;
 
@@ -24,11 +26,20 @@ public final class ProcessorCli {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
+      case "demo" -> Demo.run(rest);
       case "simulate" -> SimulateCli.run(rest);
       case "processor" -> ProcessorApp.run(rest);
-      case "demo" -> Demo.run(rest);
+      case "replay" -> ReplayCli.run(rest);
+      case "bench" -> {
+        if (rest.length > 0 && rest[0].equals("accuracy")) {
+          yield AccuracyBench.run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        System.err.println("faultline bench: unknown benchmark '" + (rest.length > 0 ? rest[0] : "")
+            + "' (available: accuracy)");
+        yield 2;
+      }
       default -> {
-        System.err.println("faultline " + args[0] + ": not available in this build");
+        System.err.println("faultline: unknown command '" + args[0] + "' (try ./faultline help)");
         yield 2;
       }
     };

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * @param resolveAfterMs how long an incident's diagnosis must be absent before it is resolved
  * @param reopenWindowMs how long after resolution the same root reopens the same incident
  * @param maxCandidates ranked candidates published per incident
+ * @param mergeMinScore score at which a new diagnosis's candidate that is an open incident's root
+ *     makes the diagnosis part of that incident instead of a new one (above 1: never)
  */
 public record CorrelationSettings(
     int upstreamPartitions,
@@ -23,7 +25,8 @@ public record CorrelationSettings(
     long openAfterWarningMs,
     long resolveAfterMs,
     long reopenWindowMs,
-    int maxCandidates) {
+    int maxCandidates,
+    double mergeMinScore) {
 
   public static final String UPSTREAM_PARTITIONS = "telemetry.partitions";
   public static final String TICK_MS = "correlate.tick.ms";
@@ -32,6 +35,7 @@ public record CorrelationSettings(
   public static final String RESOLVE_AFTER_MS = "correlate.resolve.after.ms";
   public static final String REOPEN_WINDOW_MS = "correlate.reopen.window.ms";
   public static final String MAX_CANDIDATES = "correlate.max.candidates";
+  public static final String MERGE_MIN_SCORE = "correlate.merge.min.score";
 
   public CorrelationSettings {
     if (upstreamPartitions < 1) {
@@ -43,13 +47,16 @@ public record CorrelationSettings(
     if (openAfterMs < 0 || openAfterWarningMs < 0 || resolveAfterMs < 0 || reopenWindowMs < 0) {
       throw new IllegalArgumentException("correlation durations must be >= 0");
     }
+    if (!(mergeMinScore >= 0)) {
+      throw new IllegalArgumentException("merge min score must be >= 0, got " + mergeMinScore);
+    }
     if (maxCandidates < 1) {
       throw new IllegalArgumentException("max candidates must be >= 1, got " + maxCandidates);
     }
   }
 
   public static CorrelationSettings defaults() {
-    return new CorrelationSettings(Topics.TELEMETRY_PARTITIONS, 1_000, 20_000, 60_000, 120_000, 900_000, 10);
+    return new CorrelationSettings(Topics.TELEMETRY_PARTITIONS, 1_000, 10_000, 60_000, 120_000, 900_000, 10, 0.5);
   }
 
   /** Default values of every key, for {@link LayeredConfig#load}. */
@@ -63,6 +70,7 @@ public record CorrelationSettings(
     m.put(RESOLVE_AFTER_MS, d.resolveAfterMs());
     m.put(REOPEN_WINDOW_MS, d.reopenWindowMs());
     m.put(MAX_CANDIDATES, d.maxCandidates());
+    m.put(MERGE_MIN_SCORE, d.mergeMinScore());
     return m;
   }
 
@@ -75,11 +83,13 @@ public record CorrelationSettings(
         config.has(OPEN_AFTER_WARNING_MS) ? config.number(OPEN_AFTER_WARNING_MS, 0, Long.MAX_VALUE / 4) : d.openAfterWarningMs(),
         config.has(RESOLVE_AFTER_MS) ? config.number(RESOLVE_AFTER_MS, 0, Long.MAX_VALUE / 4) : d.resolveAfterMs(),
         config.has(REOPEN_WINDOW_MS) ? config.number(REOPEN_WINDOW_MS, 0, Long.MAX_VALUE / 4) : d.reopenWindowMs(),
-        config.has(MAX_CANDIDATES) ? (int) config.number(MAX_CANDIDATES, 1, 1000) : d.maxCandidates());
+        config.has(MAX_CANDIDATES) ? (int) config.number(MAX_CANDIDATES, 1, 1000) : d.maxCandidates(),
+        config.has(MERGE_MIN_SCORE) ? config.decimal(MERGE_MIN_SCORE) : d.mergeMinScore());
   }
 
   public CorrelationSettings withUpstreamPartitions(int n) {
-    return new CorrelationSettings(n, tickMs, openAfterMs, openAfterWarningMs, resolveAfterMs, reopenWindowMs, maxCandidates);
+    return new CorrelationSettings(n, tickMs, openAfterMs, openAfterWarningMs, resolveAfterMs, reopenWindowMs,
+        maxCandidates, mergeMinScore);
   }
 
   /** The first tick at or after {@code t}: an event at t is applied at this tick. */

@@ -43,6 +43,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * everything up to it.
  */
 final class Correlator implements Processor<String, CorrelationInput, String, SpecificRecord> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Correlator.class);
 
   static final Comparator<ObservedSymptom> SYMPTOM_ORDER = Comparator.comparingLong(ObservedSymptom::eventTime)
       .thenComparing(ObservedSymptom::entity)
@@ -138,6 +139,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
       return;
     }
     long time = in.getTime().toEpochMilli();
+    if (LOG.isDebugEnabled() && in.getKind() != io.faultline.internal.CorrelationInputKind.WATERMARK) {
+      LOG.debug("input {} from {} at {}: {}", in.getKind(), in.getUpstreamPartition(), in.getTime(),
+          in.getSymptom() != null ? in.getSymptom().getEntity() + " " + in.getSymptom().getSignal() + " "
+              + in.getSymptom().getState() : in.getEntity());
+    }
     switch (in.getKind()) {
       case SYMPTOM -> buffer(symptomChange(in));
       case TOPOLOGY -> topology(in.getTopology());
@@ -327,6 +333,10 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
 
   private void advance() {
     long watermark = effectiveWatermark();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("watermarks {} -> effective {}, last tick {}, {} pending", new TreeMap<>(watermarks), watermark,
+          lastTick, pending.size());
+    }
     if (watermark == NONE) {
       return;
     }
@@ -382,9 +392,18 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
       symptomStore.delete(k);
     });
     active.sort(SYMPTOM_ORDER);
-    List<Diagnosis> diagnoses = active.isEmpty()
-        ? List.of()
-        : analyzer.analyze(graph, List.copyOf(active), Set.copyOf(monitored), now);
+    List<Diagnosis> diagnoses;
+    try {
+      diagnoses = active.isEmpty() ? List.of() : analyzer.analyze(graph, List.copyOf(active), Set.copyOf(monitored), now);
+    } catch (RuntimeException e) {
+      // A failing analysis is a bug in us, not in the record at hand: rethrowing would dead-letter
+      // every following record. Leave the incidents as they are; the next change evaluates again.
+      LOG.error("root-cause analysis failed at {} with {} active symptoms; incidents left unchanged",
+          java.time.Instant.ofEpochMilli(now), active.size(), e);
+      return;
+    }
+    LOG.debug("tick {}: {} active symptoms, {} diagnoses", java.time.Instant.ofEpochMilli(now), active.size(),
+        diagnoses.size());
     Map<String, IncidentState> before = new HashMap<>(book.incidents());
     List<IncidentBook.Change> changes = book.evaluate(now, diagnoses, graph, monitored);
     book.incidents().forEach((id, inc) -> {
@@ -395,6 +414,8 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
     book.drainDeleted().forEach(incidentStore::delete);
     for (IncidentBook.Change change : changes) {
       IncidentState inc = change.incident();
+      LOG.info("incident {} {} v{} at {}: root {} ({}), {} affected", inc.id(), inc.state(), inc.version(),
+          java.time.Instant.ofEpochMilli(now), inc.rootCause(), String.format("%.2f", inc.score()), inc.affected().size());
       context.forward(new Record<>(inc.id(), IncidentRecords.incident(inc), now));
       if (change.diagnosis() != null) {
         IncidentRecords.candidates(inc.id(), change.diagnosis(), graph, settings.maxCandidates(), now)

@@ -35,7 +35,12 @@ import java.util.zip.CRC32;
  *   <li>A new diagnosis must persist {@code openAfterMs} (WARNING-only evidence:
  *       {@code openAfterWarningMs}) of event time before it opens an incident: false incidents
  *       cost more than a few seconds of delay.
- *   <li>UPDATED only when what an operator sees changes: root, ranking order, affected sets or
+ *   <li>The recovery tail belongs to the incident: a root usually recovers before its victims'
+ *       detectors clear, so a diagnosis made only of entities the incident already covers is
+ *       absorbed by it (no new incident, no move of the root back up to a victim) and keeps it open.
+ *   <li>A new diagnosis that ranks an open incident's root as a strong candidate (score at least
+ *       {@code mergeMinScore}) is taken as that fault's late effect, not a second fault.
+ *   <li>UPDATED only when what an operator sees changes: root, order of the top 3 candidates, affected sets or
  *       severity; not when scores drift.
  *   <li>RESOLVED once the incident's diagnosis has been absent {@code resolveAfterMs}; a
  *       confirmed diagnosis with the same root within {@code reopenWindowMs} after that reopens
@@ -51,6 +56,9 @@ final class IncidentBook {
 
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+  /** Ranks whose order change is worth an UPDATED. */
+  static final int VISIBLE_RANKS = 3;
 
   private final CorrelationSettings settings;
   private final Map<String, IncidentState> incidents = new TreeMap<>();
@@ -105,10 +113,13 @@ final class IncidentBook {
         .toList();
     List<Change> changes = new ArrayList<>();
     Map<Diagnosis, IncidentState> matched = matchOpen(ordered);
+    Set<Diagnosis> absorbed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     for (Diagnosis d : ordered) {
       IncidentState inc = matched.get(d);
-      if (inc != null) {
+      if (inc != null && isResidual(inc, d)) {
+        incidents.put(inc.id(), withAbsence(inc, null));
+      } else if (inc != null) {
         IncidentState next = refresh(inc, d, now, graph, monitored);
         if (!sameView(inc, next)) {
           next = withVersion(next, "UPDATED", inc.version() + 1, now);
@@ -121,8 +132,29 @@ final class IncidentBook {
       }
     }
 
+    // Symptoms already attributed to an open incident are its tail, not a new fault: while the
+    // root recovers first, its victims' detectors still need a few samples to clear.
+    Set<String> present = new HashSet<>();
+    matched.values().forEach(i -> present.add(i.id()));
+    for (Diagnosis d : ordered) {
+      if (!matched.containsKey(d)) {
+        IncidentState owner = owningIncident(d);
+        if (owner == null) {
+          owner = incidentOfStrongCandidate(d);
+        }
+        if (owner != null) {
+          absorbed.add(d);
+          present.add(owner.id());
+          IncidentState current = incidents.get(owner.id());
+          SortedSet<String> episode = new TreeSet<>(current.episode());
+          episode.addAll(d.symptomatic());
+          incidents.put(owner.id(), withEpisode(withAbsence(current, null), List.copyOf(episode)));
+        }
+      }
+    }
+
     for (IncidentState inc : List.copyOf(incidents.values())) {
-      if (!inc.isOpen() || matched.containsValue(inc)) {
+      if (!inc.isOpen() || present.contains(inc.id())) {
         continue;
       }
       long absentSince = inc.absentSince() != null ? inc.absentSince() : now;
@@ -138,7 +170,7 @@ final class IncidentBook {
     List<PendingDiagnosis> stillPending = new ArrayList<>();
     Set<PendingDiagnosis> used = new HashSet<>();
     for (Diagnosis d : ordered) {
-      if (matched.containsKey(d)) {
+      if (matched.containsKey(d) || absorbed.contains(d)) {
         continue;
       }
       PendingDiagnosis before = matchPending(d, used);
@@ -185,7 +217,7 @@ final class IncidentBook {
         if (taken.contains(inc.id())) {
           continue;
         }
-        int overlap = overlap(inc.symptomatic(), d.symptomatic());
+        int overlap = overlap(inc.episode(), d.symptomatic());
         if (overlap > bestOverlap) {
           best = inc;
           bestOverlap = overlap;
@@ -197,6 +229,51 @@ final class IncidentBook {
       }
     }
     return matched;
+  }
+
+  /**
+   * Whether {@code d} is the recovery tail of {@code inc}: its rank-1 candidate is not the
+   * incident's root but one of the incident's own symptomatic entities, and it shows no entity the
+   * incident has not seen. The root is then left as it is: a root may move deeper as evidence
+   * arrives, but not back up to one of its victims because the root recovered first.
+   */
+  private static boolean isResidual(IncidentState inc, Diagnosis d) {
+    return !inc.rootCause().equals(d.top().entity())
+        && inc.episode().contains(d.top().entity())
+        && inc.episode().containsAll(d.symptomatic());
+  }
+
+  /** The open incident (earliest opened) whose episode already contains every entity of {@code d}. */
+  private IncidentState owningIncident(Diagnosis d) {
+    return incidents.values().stream()
+        .filter(IncidentState::isOpen)
+        .filter(i -> i.episode().containsAll(d.symptomatic()))
+        .min(Comparator.comparingLong(IncidentState::openedAt).thenComparing(IncidentState::id))
+        .orElse(null);
+  }
+
+  /**
+   * The open incident whose root the diagnosis itself ranks as a strong candidate (score at least
+   * {@code mergeMinScore}): symptoms appearing while a fault is open that the fault's root would
+   * explain are far more often its late effects than a second fault, and a second incident for
+   * one fault is the costlier mistake.
+   */
+  private IncidentState incidentOfStrongCandidate(Diagnosis d) {
+    IncidentState best = null;
+    double bestScore = -1;
+    for (Candidate c : d.ranked()) {
+      if (c.score() < settings.mergeMinScore() || c.score() <= bestScore) {
+        continue;
+      }
+      for (IncidentState inc : incidents.values()) {
+        if (inc.isOpen() && inc.rootCause().equals(c.entity())
+            && (best == null || c.score() > bestScore || inc.openedAt() < best.openedAt())) {
+          best = inc;
+          bestScore = c.score();
+        }
+      }
+    }
+    return best;
   }
 
   private PendingDiagnosis matchPending(Diagnosis d, Set<PendingDiagnosis> used) {
@@ -280,12 +357,14 @@ final class IncidentBook {
         .limit(settings.maxCandidates())
         .map(c -> new RankedEntity(c.entity(), clamp(c.score())))
         .toList();
+    SortedSet<String> episode = new TreeSet<>(inc.episode());
+    episode.addAll(d.symptomatic());
     // Since when things are affected, over the whole episode (a new or reopened base starts at d.onset()).
     long onset = Math.min(inc.onset(), d.onset());
     String summary = SummaryWriter.summary(d, graph, monitored, settings.maxCandidates());
     return new IncidentState(inc.id(), inc.state(), inc.version(), top.entity(), graph.kind(top.entity()).name(),
         clamp(top.score()), severityOf(d).name(), List.copyOf(affected), List.copyOf(apps),
-        List.copyOf(new TreeSet<>(top.predictedAffected())), ranked, List.copyOf(d.symptomatic()), inc.openedAt(),
+        List.copyOf(new TreeSet<>(top.predictedAffected())), ranked, List.copyOf(episode), inc.openedAt(),
         onset, inc.updatedAt(), null, inc.reopenCount(), summary, new TreeMap<>(graph.labels(top.entity())), null);
   }
 
@@ -300,23 +379,33 @@ final class IncidentBook {
   /** Whether an operator would see no difference: root, ranking order, affected sets, severity. */
   private static boolean sameView(IncidentState a, IncidentState b) {
     return a.rootCause().equals(b.rootCause())
-        && a.candidates().stream().map(RankedEntity::entity).toList()
-            .equals(b.candidates().stream().map(RankedEntity::entity).toList())
+        && topRanked(a).equals(topRanked(b))
         && a.affected().equals(b.affected())
         && a.affectedApplications().equals(b.affectedApplications())
         && a.predictedAffected().equals(b.predictedAffected())
         && Objects.equals(a.severity(), b.severity());
   }
 
+  /** The order of the first few candidates: what an operator reads; churn further down is noise. */
+  private static List<String> topRanked(IncidentState i) {
+    return i.candidates().stream().limit(VISIBLE_RANKS).map(RankedEntity::entity).toList();
+  }
+
   private static IncidentState withVersion(IncidentState i, String state, long version, long now) {
     return new IncidentState(i.id(), state, version, i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
-        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.symptomatic(), i.openedAt(),
+        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.episode(), i.openedAt(),
         i.onset(), now, i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), null);
+  }
+
+  private static IncidentState withEpisode(IncidentState i, List<String> episode) {
+    return new IncidentState(i.id(), i.state(), i.version(), i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
+        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), episode, i.openedAt(),
+        i.onset(), i.updatedAt(), i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), i.absentSince());
   }
 
   private static IncidentState withAbsence(IncidentState i, Long absentSince) {
     return new IncidentState(i.id(), i.state(), i.version(), i.rootCause(), i.rootCauseKind(), i.score(), i.severity(),
-        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.symptomatic(), i.openedAt(),
+        i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.episode(), i.openedAt(),
         i.onset(), i.updatedAt(), i.resolvedAt(), i.reopenCount(), i.summary(), i.labels(), absentSince);
   }
 
@@ -327,7 +416,7 @@ final class IncidentBook {
         + SummaryWriter.time(i.onset()) + ". " + (i.reopenCount() > 0 ? "It had reopened " + i.reopenCount()
         + " time(s). " : "") + "It reopens as this incident if " + i.rootCause() + " fails again soon.";
     return new IncidentState(i.id(), "RESOLVED", i.version() + 1, i.rootCause(), i.rootCauseKind(), i.score(),
-        i.severity(), i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.symptomatic(),
+        i.severity(), i.affected(), i.affectedApplications(), i.predictedAffected(), i.candidates(), i.episode(),
         i.openedAt(), i.onset(), now, now, i.reopenCount(), summary, i.labels(), absentSince);
   }
 }

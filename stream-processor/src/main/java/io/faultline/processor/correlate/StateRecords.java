@@ -57,7 +57,7 @@ final class StateRecords {
       List<String> affectedApplications,
       List<String> predictedAffected,
       List<RankedEntity> candidates,
-      List<String> symptomatic,
+      List<String> episode,
       long openedAt,
       long onset,
       long updatedAt,
@@ -66,6 +66,12 @@ final class StateRecords {
       String summary,
       Map<String, String> labels,
       Long absentSince) {
+
+    /** Every entity symptomatic in this incident since it opened (or reopened). */
+    @Override
+    public List<String> episode() {
+      return episode == null ? List.of() : episode;
+    }
 
     boolean isOpen() {
       return !"RESOLVED".equals(state);

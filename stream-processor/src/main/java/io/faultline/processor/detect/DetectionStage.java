@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * Stage A of the engine: symptom detection, one task per telemetry partition.
  *
  * <pre>
- * 7 telemetry topics (bytes) -> detect-reorder -> detect-route-dead-letter -> faultline.dead-letter
+ * 7 telemetry topics (bytes) -> detect-reorder -> detect-route -> detect-route-dead-letter -> faultline.dead-letter
  *                                              -> detect-route-released -> detect-symptom-detector
  *   detect-symptom-detector -> detect-symptoms-only -> faultline.symptoms
  *                           -> (returned) CorrelationInput stream for the correlation stage
@@ -73,9 +73,9 @@ public final class DetectionStage {
     Map<String, KStream<String, DetectionEvent>> routes = telemetry
         .process(() -> new ReorderBufferProcessor(settings, registry), Named.as(REORDER),
             REORDER_BUFFER_STORE, REORDER_META_STORE)
-        .split(Named.as("detect-route-"))
-        .branch((k, v) -> v instanceof DetectionEvent.DeadLetter, Branched.as("dead-letter"))
-        .defaultBranch(Branched.as("released"));
+        .split(Named.as("detect-route"))
+        .branch((k, v) -> v instanceof DetectionEvent.DeadLetter, Branched.as("-dead-letter"))
+        .defaultBranch(Branched.as("-released"));
 
     routes.get("detect-route-dead-letter")
         .map((k, v) -> {

@@ -30,7 +30,7 @@ public record DetectorTuning(
   public DetectorTuning {
     if (staticConfirm < 1 || staticConfirm > staticWindow || staticWindow > 16 || staticOnsetGap < 1 || baselineOnsetGap < 1
         || baselineConfirm < 1 || baselineConfirm > baselineWindow || baselineWindow > 16
-        || staticClear < 1 || baselineClear < 1 || flapClear < 1 || warmup < 1 || warmup > 64
+        || staticClear < 1 || baselineClear < 1 || flapClear < 1 || warmup < 2 || warmup > 64
         || alpha <= 0 || alpha > 1 || deviations <= 0 || criticalFactor <= 1
         || flapRaises < 2 || flapRaises > SignalState.MAX_RAISES) {
       throw new IllegalArgumentException("inconsistent detector tuning: " + this);
@@ -38,6 +38,6 @@ public record DetectorTuning(
   }
 
   public static DetectorTuning defaults() {
-    return new DetectorTuning(2, 3, 6, 4, 3, 4, 5, 3, 12, 6.0, 0.05, 4.0, 3, Duration.ofMinutes(15), 30);
+    return new DetectorTuning(3, 5, 6, 4, 3, 4, 5, 3, 12, 6.0, 0.05, 4.0, 2, Duration.ofMinutes(15), 30);
   }
 }

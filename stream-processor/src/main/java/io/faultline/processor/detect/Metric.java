@@ -19,7 +19,7 @@ public enum Metric {
   NETWORK_TX_DROPPED("network.txDropped", "", 3.0, 4.0),
   NETWORK_RETRANS("network.retransPerSec", "/s", 10.0, 4.0),
   DNS_LATENCY("dns.latencyMs", "ms", 20.0, 5.0),
-  APP_LATENCY("app.latencyMs", "ms", 200.0, 2.5);
+  APP_LATENCY("app.latencyMs", "ms", 50.0, 1.8);
 
   private final String signal;
   private final String unit;

@@ -69,8 +69,9 @@ final class SignalDetector {
       s.note = String.format(Locale.ROOT, "%s%s %s above baseline %s (threshold %s)",
           metric.field(), subject == null ? "" : " of " + subject, fmt(value, metric), fmt(mean, metric),
           fmt(threshold, metric));
-    } else {
-      // Abnormal samples never teach the baseline, or a slow fault would become the new normal.
+    } else if (!s.raised) {
+      // Neither abnormal samples nor those of a raised episode teach the baseline, or a fault
+      // would become the new normal; a level between the clear and raise thresholds keeps it raised.
       s.dev += tuning.alpha() * (Math.abs(value - s.mean) - s.dev);
       s.mean += tuning.alpha() * (value - s.mean);
     }
@@ -93,22 +94,16 @@ final class SignalDetector {
       s.warmup = w;
       return;
     }
-    // Median and median absolute deviation: a spike during warm-up does not skew what was learnt.
-    double median = median(w);
-    double[] deviations = new double[w.length];
-    for (int i = 0; i < w.length; i++) {
-      deviations[i] = Math.abs(w[i] - median);
-    }
-    s.mean = median;
-    s.dev = median(deviations);
+    // Mean and mean absolute deviation without the largest sample: one spike during warm-up does
+    // not skew what is learnt, while a metric that oscillates from the start is learnt as such
+    // (a median would see only its lower level and alarm on every upper phase).
+    double[] kept = w.clone();
+    Arrays.sort(kept);
+    kept = Arrays.copyOf(kept, kept.length - 1);
+    double mean = Arrays.stream(kept).average().orElse(value);
+    s.mean = mean;
+    s.dev = Arrays.stream(kept).map(v -> Math.abs(v - mean)).average().orElse(0);
     s.warmup = new double[0];
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   private Transition step(SignalState s, long t, boolean abnormal, boolean critical, boolean clearable,

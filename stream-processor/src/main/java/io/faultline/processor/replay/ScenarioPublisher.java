@@ -41,6 +41,11 @@ public final class ScenarioPublisher implements AutoCloseable {
   private final SchemaRegistry registry;
   private final Map<Topic<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
 
+  /** A publisher with default client settings. */
+  public ScenarioPublisher(String bootstrapServers, SchemaRegistry registry) {
+    this(bootstrapServers, registry, Map.of());
+  }
+
   /**
    * @param bootstrapServers the Kafka cluster
    * @param registry where value schemas are registered; closed by the caller

@@ -32,7 +32,7 @@ final class FaultPlanner {
 
   List<Planned> plan(List<FaultKind> kinds, long startMs, long endMs, int intervalMs) {
     List<Planned> planned = new ArrayList<>();
-    boolean[] taken = new boolean[estate.size()];
+    int[] taken = new int[estate.size()]; // 1: hurt by a fault, 2: a fault's root
     long duration = endMs - startMs;
     long gap = kinds.size() <= 1 ? 0 : Math.min(120_000, (long) (duration * 0.25 / (kinds.size() - 1)));
     for (int i = 0; i < kinds.size(); i++) {
@@ -44,35 +44,39 @@ final class FaultPlanner {
         throw new IllegalArgumentException("the estate has no place for a " + kind.cliName() + " fault");
       }
       Planned found = null;
+      // Prefer faults whose effects do not touch at all; failing that (a resolver of a small site
+      // reaches half its applications), let applications be hurt by two faults but nothing else.
       for (int attempt = 0; attempt < ATTEMPTS && found == null; attempt++) {
         Node root = candidates.get(rnd.nextInt(candidates.size()));
         Map<Integer, Effect> effects = spread(i, kind, root, onset);
-        if (acceptable(kind, effects, taken)) {
+        if (acceptable(kind, effects, taken, attempt >= ATTEMPTS / 2)) {
           found = new Planned(kind, root, onset, effects);
         }
       }
       if (found == null) {
-        throw new IllegalArgumentException("cannot place a " + kind.cliName() + " fault apart from the other "
-            + i + " fault(s): the estate is too small (try more --entities or fewer faults)");
+        throw new IllegalArgumentException(i == 0
+            ? "cannot place a " + kind.cliName() + " fault that shows in this estate (try more --entities)"
+            : "cannot place a " + kind.cliName() + " fault apart from the other " + i
+                + " fault(s): the estate is too small (try more --entities or fewer faults)");
       }
       for (int n : found.effects().keySet()) {
-        taken[n] = true;
+        taken[n] = Math.max(taken[n], 1);
       }
+      taken[found.root().index] = 2;
       planned.add(found);
     }
     return planned;
   }
 
-  private boolean acceptable(FaultKind kind, Map<Integer, Effect> effects, boolean[] taken) {
+  private boolean acceptable(FaultKind kind, Map<Integer, Effect> effects, int[] taken, boolean shareApps) {
     boolean appHurt = false;
-    for (int n : effects.keySet()) {
-      if (taken[n]) {
+    for (Map.Entry<Integer, Effect> e : effects.entrySet()) {
+      Node node = estate.nodes.get(e.getKey());
+      boolean app = node.is("application") || node.is("service");
+      if (taken[e.getKey()] > 0 && (!shareApps || !app || e.getValue().root() || taken[e.getKey()] == 2)) {
         return false;
       }
-      Node node = estate.nodes.get(n);
-      if (node.is("application") || node.is("service")) {
-        appHurt = true;
-      }
+      appHurt |= app;
     }
     // A redundant VM loss must leave every application healthy; any other fault must be visible to users.
     return kind == FaultKind.VM_DOWN_REDUNDANT ? !appHurt : appHurt;
@@ -183,7 +187,7 @@ final class FaultPlanner {
       case "vm":
         return switch (pi) {
           case STORAGE_ERRORS, STORAGE_SLOW ->
-              new Effect(f, t + ms(2, 15), pe.severity() * uniform(0.5, 0.8), Impact.STORAGE_SLOW, false);
+              new Effect(f, t + ms(2, 15), pe.severity() * uniform(0.6, 0.9), Impact.STORAGE_SLOW, false);
           case PAGING -> new Effect(f, t + ms(0, 10), uniform(0.5, 0.85), Impact.PAGING, false);
           case NETWORK -> new Effect(f, t + ms(0, 5), pe.severity(), Impact.NETWORK, false);
           default -> null;
@@ -200,7 +204,7 @@ final class FaultPlanner {
         } else if (parent.is("application") || parent.is("service")) {
           attenuation = uniform(0.45, 0.8);
         } else {
-          attenuation = uniform(0.4, 0.8);
+          attenuation = uniform(0.5, 0.9);
         }
         double sev = pe.severity() * attenuation;
         return sev < 0.12 ? null : new Effect(f, t + ms(5, 30), sev, Impact.DEGRADED, false);

@@ -49,13 +49,17 @@ final class CorrelationHarness implements AutoCloseable {
 
   /** {@code extra} overrides the streams config (error handlers, ...). */
   CorrelationHarness(CorrelationSettings settings, Path stateDir, Properties extra) {
+    this(settings, stateDir, extra, new ReachabilityAnalyzer());
+  }
+
+  CorrelationHarness(CorrelationSettings settings, Path stateDir, Properties extra, Analyzer analyzer) {
     this.settings = settings;
     InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     AvroSerde<CorrelationInput> inputSerde = AvroSerde.forClass(registry, CorrelationInput.class);
     StreamsBuilder builder = new StreamsBuilder();
     CorrelationStage.build(builder,
         builder.stream(INPUT, Consumed.with(Serdes.String(), inputSerde).withName("test-input")),
-        settings, registry, new ReachabilityAnalyzer());
+        settings, registry, analyzer);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "correlation-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CorrelatorTest {
   private static final long S = 1000;
   private static final CorrelationSettings SETTINGS =
-      new CorrelationSettings(2, 1000, 10 * S, 30 * S, 60 * S, 300 * S, 5);
+      new CorrelationSettings(2, 1000, 10 * S, 30 * S, 60 * S, 300 * S, 5, 0.5);
 
   @TempDir Path stateDir;
   private CorrelationHarness h;
@@ -287,5 +287,25 @@ class CorrelatorTest {
     assertEquals("vm:9", after.get(0).getRootCause());
     assertEquals(at(T0 + 30 * S), after.get(0).getUpdatedAt());
     assertEquals(List.of("app:web", "vm:9"), after.get(0).getAffected());
+  }
+
+  @Test
+  void shouldKeepRootAndOpenNothingNewWhenVictimsClearAfterTheRoot() {
+    harness().monitored(0, "vm:1", T0 - 10 * S).monitored(0, "vm:2", T0 - 10 * S).monitored(0, "host:1", T0 - 10 * S)
+        .raise(0, "host:1", "memory.pageInPerSec", T0)
+        .raise(0, "app:shop", "app.ok", T0).raise(1, "app:search", "app.ok", T0)
+        .watermarkAll(T0 + 12 * S);
+    List<Incident> opened = h.drainIncidents();
+    assertEquals(List.of("host:1"), opened.stream().map(Incident::getRootCause).toList());
+    // The host recovers first; the applications' checks still fail for a while (each alone is
+    // then its own best explanation), then recover too.
+    h.clear(0, "host:1", "memory.pageInPerSec", T0 + 60 * S)
+        .clear(0, "app:shop", "app.ok", T0 + 80 * S).clear(1, "app:search", "app.ok", T0 + 90 * S)
+        .watermarkAll(T0 + 300 * S);
+    List<Incident> after = h.drainIncidents();
+    assertEquals(List.of(IncidentState.RESOLVED), after.stream().map(Incident::getState).toList(),
+        "the tail neither moves the root to a victim nor opens incidents for them");
+    assertEquals("host:1", after.get(0).getRootCause());
+    assertEquals(at(T0 + 150 * S), after.get(0).getResolvedAt(), "resolved resolveAfter after the last symptom cleared");
   }
 }

@@ -42,7 +42,7 @@ class DeadLetterTest {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
     props.put(DeadLetters.METER_REGISTRY_CONFIG, meters);
-    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5),
+    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5, 0.5),
         stateDir, props)) {
       var dlq = h.driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       h.entity("app:shop", EntityKind.APPLICATION);
@@ -73,6 +73,30 @@ class DeadLetterTest {
 
       assertEquals(1, h.drainIncidents().size(), "the good records after the poison ones still open the incident");
       assertEquals(2.0, meters.find(DeadLetters.COUNTER).counters().stream().mapToDouble(c -> c.count()).sum());
+    }
+  }
+
+  @Test
+  void shouldDeadLetterNothingAndRecoverWhenTheAnalysisFailsOnce() {
+    ReachabilityAnalyzer real = new ReachabilityAnalyzer();
+    boolean[] failed = {false};
+    Analyzer failingOnce = (graph, active, monitored, now) -> {
+      if (!failed[0]) {
+        failed[0] = true;
+        throw new IllegalStateException("analysis bug");
+      }
+      return real.analyze(graph, active, monitored, now);
+    };
+    Properties props = new Properties();
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    try (CorrelationHarness h = new CorrelationHarness(new CorrelationSettings(1, 1000, 0, 0, 60 * S, 300 * S, 5, 0.5),
+        stateDir, props, failingOnce)) {
+      var dlq = h.driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      h.raise(0, "app:shop", "app.ok", T0).watermark(0, T0 + 5 * S);
+      assertTrue(h.drainIncidents().isEmpty(), "the failed tick published nothing");
+      h.raise(0, "app:shop", "app.latencyMs", T0 + 6 * S).watermark(0, T0 + 10 * S);
+      assertEquals(1, h.drainIncidents().size(), "the next change evaluates again");
+      assertTrue(dlq.readRecordsToList().isEmpty(), "an analysis failure is not the record's fault");
     }
   }
 }

@@ -9,15 +9,18 @@ import io.faultline.correlation.Symptom;
 import io.faultline.correlation.SymptomState;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.scenario.ScenarioReader;
+import io.faultline.schemas.scenario.ScenarioRecord;
 import io.faultline.topology.TopologyEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,6 +38,34 @@ class SharedScenarioDetectionTest {
 
   static Stream<Path> scenarios() {
     return SharedScenarios.all().stream();
+  }
+
+  /** The symptoms of a scenario's telemetry, piped in the given order. */
+  private static List<Symptom> detect(List<ScenarioRecord> telemetry) {
+    try (DetectionDriver d = new DetectionDriver(DetectionSettings.forReplay())) {
+      telemetry.forEach(r -> d.pipe(r.value()));
+      d.idle();
+      return d.symptoms();
+    }
+  }
+
+  @Test
+  void shouldDetectTheSameSymptomsWhenTheSameScenarioArrivesInAnotherOrder() {
+    Path scenario = SharedScenarios.directory().resolve("disk-array-write-errors.jsonl");
+    List<ScenarioRecord> fileOrder = new ArrayList<>();
+    ScenarioReader.read(scenario, r -> {
+      if (r.topic() != Topics.TOPOLOGY) {
+        fileOrder.add(r);
+      }
+    });
+    List<ScenarioRecord> reversedWithinMinutes = new ArrayList<>(fileOrder);
+    // Event-time order, but each 10-minute block reversed: every record arrives in another place.
+    reversedWithinMinutes.sort(Comparator.comparingLong((ScenarioRecord r) -> r.timestamp() / 600_000)
+        .thenComparing(Comparator.comparingLong(ScenarioRecord::timestamp).reversed()));
+
+    List<Symptom> expected = detect(fileOrder);
+    assertFalse(expected.isEmpty());
+    assertEquals(expected, detect(reversedWithinMinutes));
   }
 
   @ParameterizedTest(name = "{0}")
