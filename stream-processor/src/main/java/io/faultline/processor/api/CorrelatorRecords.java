@@ -27,7 +27,6 @@ final class CorrelatorRecords {
       List<String> affectedApplications,
       List<String> predictedAffected,
       List<Ranked> candidates,
-      List<String> symptomatic,
       long openedAt,
       long onset,
       long updatedAt,

@@ -45,7 +45,7 @@ final class CorrelatorFixture implements AutoCloseable {
   static final String INPUT = "test.correlation-input";
   static final long T0 = Instant.parse("2026-11-21T10:00:00Z").toEpochMilli();
   static final long S = 1_000;
-  static final CorrelationSettings SETTINGS = new CorrelationSettings(2, 1_000, 10 * S, 30 * S, 60 * S, 300 * S, 5);
+  static final CorrelationSettings SETTINGS = new CorrelationSettings(2, 1_000, 10 * S, 30 * S, 60 * S, 300 * S, 5, 0.5);
 
   final TopologyTestDriver driver;
   private final TestInputTopic<String, CorrelationInput> input;
