@@ -93,7 +93,11 @@ public final class ProbeCli {
         if (rest.isEmpty() || !rest.get(0).equals("probe")) {
           throw new UsageException("usage: bench probe [--seconds N] [--checks N]");
         }
-        yield ProbeBench.run(new Flags(rest.subList(1, rest.size())).named, out);
+        try {
+          yield ProbeBench.run(new Flags(rest.subList(1, rest.size())).named, out);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
       }
       default -> throw new UsageException("unknown command '" + args[0] + "'");
     };
@@ -129,8 +133,7 @@ public final class ProbeCli {
   static void runAgent(ProbeConfig config) {
     Spool spool = new Spool(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(), config.overflow());
     SchemaRegistry registry = SchemaRegistries.fromConfig(config.registryProperties());
-    SpoolSender sender = new SpoolSender(spool,
-        SpoolSender.kafkaProducers(SpoolSender.producerConfig(config.probeId(), config.kafka())), registry, config.probeId());
+    SpoolSender sender = SpoolSender.forKafka(spool, registry, config.probeId(), config.kafka());
     ProbeAgent agent = new ProbeAgent(config, new SpoolSink(spool));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -29,7 +29,7 @@ class ProbeCliTest {
   }
 
   @Test
-  void shouldRejectUnknownOptions() {
+  void shouldFailWithUsageWhenAnOptionIsUnknown() {
     var e = assertThrows(ProbeCli.UsageException.class,
         () -> ProbeCli.run(new String[] {"probe", "--config", "x.yaml", "--verbose"}, System.out, Map.of()));
     assertEquals("unknown option --verbose", e.getMessage());

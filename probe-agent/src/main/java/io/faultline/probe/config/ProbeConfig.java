@@ -380,7 +380,7 @@ public record ProbeConfig(
     if (timeout >= interval) {
       item.fail("timeoutMs", "must be shorter than intervalMs (" + interval + ")");
     }
-    long degraded = item.number("degradedMs", 1000, 0, 600_000);
+    long degraded = item.number("degradedMs", Math.min(1000, timeout / 2), 0, 600_000);
     if (degraded >= timeout) {
       item.fail("degradedMs", "must be shorter than timeoutMs (" + timeout + ")");
     }

@@ -17,16 +17,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +54,10 @@ import org.slf4j.LoggerFactory;
  * retries from duplicating). If a send fails before reaching the producer's buffer (broker
  * unreachable while fetching metadata), sending stops until every earlier record is settled,
  * then resumes from the first unacknowledged offset, skipping the ones acknowledged meanwhile, so
- * no later record of an entity overtakes an earlier one. After a crash, records acknowledged but
- * not yet committed are sent again; each record carries {@link #HEADER_PROBE} and
- * {@link #HEADER_OFFSET} so a consumer can drop such a repeat exactly.
+ * no later record of an entity overtakes an earlier one. Across a restart (or crash), records
+ * still in the spool may already be in Kafka; each record carries {@link #HEADER_PROBE} and
+ * {@link #HEADER_OFFSET}, and the new run reads those back before sending (see
+ * {@link #reconcile()}), so nothing is sent twice.
  *
  * <p>A record that can never be delivered (undecodable, too large) is logged, counted in
  * {@link #skipped()} and passed over, so it cannot block the spool.
@@ -61,6 +74,7 @@ public final class SpoolSender implements Closeable {
 
   private final Spool spool;
   private final Supplier<Producer<byte[], byte[]>> producers;
+  private final Supplier<Consumer<byte[], byte[]>> consumers;
   private final SchemaRegistry registry;
   private final String probeId;
   private final Map<String, AvroSerde<?>> serdes = new HashMap<>();
@@ -74,9 +88,11 @@ public final class SpoolSender implements Closeable {
   private Producer<byte[], byte[]> producer;
   private long backoffMs;
 
-  public SpoolSender(Spool spool, Supplier<Producer<byte[], byte[]>> producers, SchemaRegistry registry, String probeId) {
+  public SpoolSender(Spool spool, Supplier<Producer<byte[], byte[]>> producers,
+                     Supplier<Consumer<byte[], byte[]>> consumers, SchemaRegistry registry, String probeId) {
     this.spool = spool;
     this.producers = producers;
+    this.consumers = consumers;
     this.registry = registry;
     this.probeId = probeId;
     this.thread = new Thread(this::loop, "faultline-spool-sender");
@@ -96,6 +112,8 @@ public final class SpoolSender implements Closeable {
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
+    // no client telemetry push (KIP-714): the agent's own footprint matters more than broker-side client metrics
+    p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
     p.putAll(overrides);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -104,6 +122,22 @@ public final class SpoolSender implements Closeable {
 
   public static Supplier<Producer<byte[], byte[]>> kafkaProducers(Map<String, Object> config) {
     return () -> new KafkaProducer<>(config);
+  }
+
+  /** Consumers for the restart check; {@code overrides} are the {@code kafka.*} settings (security ...). */
+  public static Supplier<Consumer<byte[], byte[]>> kafkaConsumers(String probeId, Map<String, String> overrides) {
+    Map<String, Object> c = new HashMap<>(overrides);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, probeId + "-restart-check");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return () -> new KafkaConsumer<>(c);
+  }
+
+  /** Both clients from the agent's {@code kafka.*} settings. */
+  public static SpoolSender forKafka(Spool spool, SchemaRegistry registry, String probeId, Map<String, String> kafka) {
+    return new SpoolSender(spool, kafkaProducers(producerConfig(probeId, kafka)), kafkaConsumers(probeId, kafka),
+        registry, probeId);
   }
 
   public void start() {
@@ -122,9 +156,19 @@ public final class SpoolSender implements Closeable {
 
   private void loop() {
     long next = spool.committed();
+    boolean reconciled = spool.pending() == 0;
     while (running) {
       try {
+        if (!reconciled) {
+          reconciled = reconcile();
+          if (!reconciled) {
+            backoff();
+            continue;
+          }
+        }
         advanceCommit();
+        // never behind the commit: records found by the restart check or dropped on overflow are done
+        next = Math.max(next, spool.committed());
         if (producer == null) {
           producer = producers.get();
         }
@@ -184,6 +228,78 @@ public final class SpoolSender implements Closeable {
         }
       }
     }
+  }
+
+  /**
+   * After a restart, the records left in the spool are in doubt: an earlier run may have had
+   * them written just before it stopped, without seeing the acknowledgement (a broker that went
+   * away mid-request, a crash between ack and commit). Before sending anything, the tail of the
+   * topics they go to is read from the oldest such record's timestamp on, and every record this
+   * probe wrote there (by its {@link #HEADER_PROBE} and {@link #HEADER_OFFSET} headers) counts
+   * as delivered. That is what makes a restart resend nothing twice. Returns false while Kafka
+   * cannot be read; sending waits, which costs nothing as it could not send either.
+   */
+  private boolean reconcile() {
+    long from = spool.committed();
+    long to = spool.endOffset();
+    Map<String, Long> oldest = new HashMap<>();
+    for (long o = from; o < to; ) {
+      List<Spool.Entry> batch = spool.read(o, 500);
+      if (batch.isEmpty()) {
+        break;
+      }
+      for (Spool.Entry e : batch) {
+        if (e.offset() < to) {
+          oldest.merge(e.topic(), e.timestamp(), Math::min);
+        }
+      }
+      o = batch.get(batch.size() - 1).offset() + 1;
+    }
+    byte[] me = probeId.getBytes(StandardCharsets.UTF_8);
+    int found = 0;
+    try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+      Map<TopicPartition, Long> query = new HashMap<>();
+      for (Map.Entry<String, Long> t : oldest.entrySet()) {
+        for (PartitionInfo p : consumer.partitionsFor(t.getKey(), Duration.ofSeconds(10))) {
+          query.put(new TopicPartition(p.topic(), p.partition()), t.getValue());
+        }
+      }
+      consumer.assign(query.keySet()); // before the offset look-ups, so their answers are for assigned partitions
+      Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+      Map<TopicPartition, Long> end = consumer.endOffsets(query.keySet(), Duration.ofSeconds(10));
+      List<TopicPartition> toRead = new ArrayList<>();
+      for (TopicPartition p : query.keySet()) {
+        OffsetAndTimestamp s = start.get(p);
+        if (s != null && s.offset() < end.get(p)) {
+          consumer.seek(p, s.offset());
+          toRead.add(p);
+        } else {
+          consumer.seek(p, end.get(p)); // nothing of ours can be there: nothing to fetch
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!toRead.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new org.apache.kafka.common.errors.TimeoutException("reading the spooled records' topics back took over 60 s");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          Header probe = r.headers().lastHeader(HEADER_PROBE);
+          Header offset = r.headers().lastHeader(HEADER_OFFSET);
+          if (probe != null && offset != null && offset.value().length == 8 && Arrays.equals(probe.value(), me)) {
+            long o = ByteBuffer.wrap(offset.value()).getLong();
+            if (o >= from && o < to && acked.add(o)) {
+              found++;
+            }
+          }
+        }
+        toRead.removeIf(p -> consumer.position(p, Duration.ofSeconds(10)) >= end.get(p));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot check Kafka for the {} spooled records of an earlier run yet ({}); retrying", to - from, e.toString());
+      return false;
+    }
+    LOG.info("restart check: {} of the {} spooled records were already in Kafka and will not be sent again", found, to - from);
+    return true;
   }
 
   /** The Confluent wire-format value, or null (registry down: the record is retried; poison: skipped). */

@@ -128,13 +128,13 @@ class ProbeConfigTest {
   }
 
   @Test
-  void shouldRejectAnUnknownOverflowPolicy() throws Exception {
+  void shouldNameTheChoicesWhenTheOverflowPolicyIsUnknown() throws Exception {
     String m = error("spool:\n  overflow: drop-random\n");
     assertTrue(m.contains("'spool.overflow' must be drop-oldest or drop-newest"), m);
   }
 
   @Test
-  void shouldRejectInvalidYamlWithTheFileName() throws Exception {
+  void shouldNameTheFileWhenTheYamlIsInvalid() throws Exception {
     String m = error("agent: [unclosed\n");
     assertTrue(m.contains("not valid YAML"), m);
   }

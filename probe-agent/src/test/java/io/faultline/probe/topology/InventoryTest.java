@@ -49,14 +49,14 @@ class InventoryTest {
   }
 
   @Test
-  void shouldRejectAnIdWhosePrefixContradictsTheKind() throws Exception {
+  void shouldRejectTheEntityWhenItsIdPrefixContradictsItsKind() throws Exception {
     Path f = write("entities:\n  - {id: 'disk:a/sda', kind: host}\n");
     var e = assertThrows(InventoryException.class, () -> Inventory.load(f, null, Instant.EPOCH));
     assertTrue(e.getMessage().contains("names a disk but kind is host"), e.getMessage());
   }
 
   @Test
-  void shouldRejectDuplicatesAndSelfDependencies() throws Exception {
+  void shouldRejectTheFileWhenItDeclaresDuplicatesOrSelfDependencies() throws Exception {
     Path dup = write("depends:\n  - {from: a:x, to: b:y}\n  - {from: a:x, to: b:y}\n");
     assertTrue(assertThrows(InventoryException.class, () -> Inventory.load(dup, null, Instant.EPOCH))
         .getMessage().contains("depends[1]: dependency 'a:x -> b:y' is declared twice"));
