@@ -1,5 +1,9 @@
 package io.faultline.processor;
 
+import io.faultline.processor.analysis.RootCauseAnalyzer;
+import io.faultline.processor.api.ApiSettings;
+import io.faultline.processor.api.FaultlineMetrics;
+import io.faultline.processor.api.ProcessorApi;
 import io.faultline.processor.errors.DeadLetterDeserializationHandler;
 import io.faultline.processor.errors.DeadLetterProcessingHandler;
 import io.faultline.processor.errors.DeadLetterProductionHandler;
@@ -11,7 +15,6 @@ import io.faultline.schemas.registry.SchemaRegistries;
 import io.faultline.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -71,6 +74,7 @@ public final class ProcessorApp {
     d.put(SHUTDOWN_TIMEOUT_MS, 30_000);
     d.put(ROCKSDB_CACHE_BYTES, BoundedMemoryRocksDbConfig.DEFAULT_CACHE_BYTES);
     d.put(ROCKSDB_WRITE_BUFFER_BYTES, BoundedMemoryRocksDbConfig.DEFAULT_WRITE_BUFFER_BYTES);
+    d.putAll(ApiSettings.configDefaults());
     return d;
   }
 
@@ -100,6 +104,8 @@ public final class ProcessorApp {
     p.put(BoundedMemoryRocksDbConfig.CACHE_BYTES, Long.toString(config.number(ROCKSDB_CACHE_BYTES, 1 << 20, Long.MAX_VALUE)));
     p.put(BoundedMemoryRocksDbConfig.WRITE_BUFFER_BYTES,
         Long.toString(config.number(ROCKSDB_WRITE_BUFFER_BYTES, 1 << 20, Long.MAX_VALUE)));
+    // Where the other instances forward interactive queries for keys this one owns.
+    p.putAll(ProcessorApi.streamsProperties(ApiSettings.from(config)));
     return p;
   }
 
@@ -111,7 +117,7 @@ public final class ProcessorApp {
   public static RunningProcessor start(LayeredConfig config) {
     SchemaRegistry registry = SchemaRegistries.fromLayeredConfig(config);
     try {
-      return start(config, registry, new SimpleMeterRegistry(), true);
+      return start(config, registry, FaultlineMetrics.prometheus().registry(), true, config.bool(ApiSettings.ENABLED));
     } catch (RuntimeException e) {
       registry.close();
       throw e;
@@ -123,11 +129,16 @@ public final class ProcessorApp {
    * the topology for the actual number of telemetry partitions, and starts Kafka Streams.
    */
   public static RunningProcessor start(LayeredConfig config, SchemaRegistry registry, MeterRegistry meters) {
-    return start(config, registry, meters, false);
+    return start(config, registry, meters, false, false);
+  }
+
+  /** As the processor service runs: with the HTTP API, web view, metrics and health on {@code api.port}. */
+  public static RunningProcessor startWithApi(LayeredConfig config, SchemaRegistry registry) {
+    return start(config, registry, FaultlineMetrics.prometheus().registry(), false, true);
   }
 
   private static RunningProcessor start(LayeredConfig config, SchemaRegistry registry, MeterRegistry meters,
-      boolean ownsRegistry) {
+      boolean ownsRegistry, boolean withApi) {
     ProcessorSettings settings = ProcessorSettings.from(config);
     Properties props = streamsConfig(config);
     Map<String, Object> adminProps = new LinkedHashMap<>();
@@ -158,12 +169,14 @@ public final class ProcessorApp {
     });
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
+    ProcessorApi api = withApi ? ProcessorApi.start(ApiSettings.from(config), streams, topology, adminProps, registry,
+        new FaultlineMetrics(meters), new RootCauseAnalyzer(settings.analysis())) : null;
     streams.start();
     LOG.info("processor {} started: kafka {}, state {}, {} detection task(s), tick {} ms",
         config.string(APPLICATION_ID), config.string(BOOTSTRAP_SERVERS), config.string(STATE_DIR),
         settings.correlation().upstreamPartitions(), settings.correlation().tickMs());
     return new RunningProcessor(streams, topology, settings, meters, ownsRegistry ? registry : null,
-        Duration.ofMillis(config.number(SHUTDOWN_TIMEOUT_MS, 1, 3_600_000)));
+        Duration.ofMillis(config.number(SHUTDOWN_TIMEOUT_MS, 1, 3_600_000)), api);
   }
 
   public static void main(String[] args) {
@@ -219,12 +232,21 @@ public final class ProcessorApp {
       System.err.println("faultline processor: cannot start: " + e.getMessage());
       return 1;
     }
+    // start() has started the streams already, so a state listener can no longer be set: poll.
     CountDownLatch stopped = new CountDownLatch(1);
-    processor.streams().setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-        stopped.countDown();
+    Thread watch = new Thread(() -> {
+      try {
+        while (processor.streams().state() != KafkaStreams.State.ERROR
+            && processor.streams().state() != KafkaStreams.State.NOT_RUNNING) {
+          Thread.sleep(500);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    });
+      stopped.countDown();
+    }, "faultline-processor-watch");
+    watch.setDaemon(true);
+    watch.start();
     Thread hook = new Thread(() -> {
       LOG.info("stopping the processor");
       boolean clean = processor.stop();

@@ -19,10 +19,12 @@ public final class RunningProcessor implements AutoCloseable {
   private final MeterRegistry meters;
   private final SchemaRegistry ownedRegistry;
   private final Duration closeTimeout;
+  private final AutoCloseable http;
   private volatile boolean closed;
 
   RunningProcessor(KafkaStreams streams, Topology topology, ProcessorSettings settings, MeterRegistry meters,
-      SchemaRegistry ownedRegistry, Duration closeTimeout) {
+      SchemaRegistry ownedRegistry, Duration closeTimeout, AutoCloseable http) {
+    this.http = http;
     this.streams = streams;
     this.topology = topology;
     this.settings = settings;
@@ -71,6 +73,14 @@ public final class RunningProcessor implements AutoCloseable {
     boolean clean = streams.close(CloseOptions.timeout(timeout));
     if (!clean) {
       LOG.warn("the stream threads did not stop within {}", timeout);
+    }
+    if (http != null) {
+      // After the streams: until then health reports the shutdown and peers get 503s, not refusals.
+      try {
+        http.close();
+      } catch (Exception e) {
+        LOG.warn("closing the HTTP API failed: {}", e.toString());
+      }
     }
     if (ownedRegistry != null) {
       ownedRegistry.close();
