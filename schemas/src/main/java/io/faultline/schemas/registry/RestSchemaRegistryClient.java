@@ -159,6 +159,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
   @Override
   public void setCompatibility(String subject, String level) {
     Response r = call("PUT", "/config/" + segment(subject), Map.of("compatibility", level));
+    if (r.status == 409) {
+      // Apicurio answers 409 "rule already exists" when another client created the subject's rule
+      // between our read and write (two processors starting together): the rule is there, so the
+      // outcome stands if it has our level, and one more PUT updates it if it has another.
+      if (compatibility(subject).map(level::equalsIgnoreCase).orElse(false)) {
+        return;
+      }
+      r = call("PUT", "/config/" + segment(subject), Map.of("compatibility", level));
+    }
     if (r.status != 200) {
       throw r.error("cannot set compatibility " + level + " on subject " + subject);
     }

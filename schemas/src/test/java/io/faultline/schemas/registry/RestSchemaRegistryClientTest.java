@@ -215,6 +215,24 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void shouldAcceptRuleAlreadyExistsWhenAnotherClientSetTheSameLevelFirst() throws IOException {
+    String url = startServer();
+    String exists = "{\"error_code\":409,\"message\":\"A rule named 'COMPATIBILITY' already exists.\"}";
+    replies.add(new Reply(409, exists));
+    replies.add(new Reply(200, "{\"compatibilityLevel\":\"BACKWARD\"}"));
+    replies.add(new Reply(409, exists));
+    replies.add(new Reply(200, "{\"compatibilityLevel\":\"FORWARD\"}"));
+    replies.add(new Reply(200, "{\"compatibility\":\"BACKWARD\"}"));
+    RestSchemaRegistryClient client = client(url, 0);
+
+    client.setCompatibility("x", "BACKWARD");
+    client.setCompatibility("y", "BACKWARD");
+    assertEquals(List.of("PUT /apis/ccompat/v7/config/x", "GET /apis/ccompat/v7/config/x",
+        "PUT /apis/ccompat/v7/config/y", "GET /apis/ccompat/v7/config/y", "PUT /apis/ccompat/v7/config/y"), seen,
+        "a rule with another level is overwritten once more");
+  }
+
+  @Test
   void shouldSendBasicAuthAndKeepItOutOfMessagesWhenCredentialsAreRefused() throws IOException {
     String url = startServer();
     replies.add(new Reply(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"));

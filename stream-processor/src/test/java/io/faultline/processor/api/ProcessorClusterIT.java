@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.faultline.correlation.Incident;
 import io.faultline.processor.replay.ScenarioPublisher;
-import io.faultline.processor.replay.SharedScenarios;
+import io.faultline.schemas.scenario.ScenarioFiles;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.registry.RegistryClientConfig;
 import io.faultline.schemas.registry.RestSchemaRegistryClient;
@@ -95,8 +95,8 @@ class ProcessorClusterIT {
 
   @BeforeAll
   void startPipeline() throws Exception {
-    Path scenario = SharedScenarios.file(SCENARIO + ".jsonl");
-    expectedRoot = Json.MAPPER.readTree(SharedScenarios.file(SCENARIO + ".expect.json").toFile())
+    Path scenario = ScenarioFiles.shared(SCENARIO + ".jsonl");
+    expectedRoot = Json.MAPPER.readTree(ScenarioFiles.shared(SCENARIO + ".expect.json").toFile())
         .get("faults").get(0).get("root").asText();
     Files.createDirectories(OUT);
     part1 = OUT.resolve(SCENARIO + ".part1.jsonl");
