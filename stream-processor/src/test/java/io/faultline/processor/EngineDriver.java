@@ -50,6 +50,11 @@ final class EngineDriver implements AutoCloseable {
   private final Path stateDir;
 
   EngineDriver(Map<String, String> overrides) {
+    this(overrides, null);
+  }
+
+  /** With {@code meters}, the engine records its metrics there, as {@code ProcessorApp} wires it. */
+  EngineDriver(Map<String, String> overrides, io.micrometer.core.instrument.MeterRegistry meters) {
     try {
       stateDir = Files.createTempDirectory("engine-test");
     } catch (java.io.IOException e) {
@@ -65,6 +70,9 @@ final class EngineDriver implements AutoCloseable {
     topology = ProcessorApp.buildTopology(settings, registry);
     Properties props = ProcessorApp.streamsConfig(config);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    if (meters != null) {
+      props.put(io.faultline.processor.errors.DeadLetters.METER_REGISTRY_CONFIG, meters);
+    }
     driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
     for (Topic<?> t : Topics.TELEMETRY) {
       inputs.put(t.name(), driver.createInputTopic(t.name(), new StringSerializer(), new ByteArraySerializer()));

@@ -80,6 +80,15 @@ public final class FaultlineMetrics implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * The app's metrics as a stream processor sees them: the registry {@code ProcessorApp} passes in
+   * the streams config ({@link io.faultline.processor.errors.DeadLetters#METER_REGISTRY_CONFIG}),
+   * or Micrometer's global registry when run without one (topology tests).
+   */
+  public static FaultlineMetrics of(java.util.Map<String, ?> appConfigs) {
+    return new FaultlineMetrics(io.faultline.processor.errors.DeadLetters.meterRegistry(appConfigs));
+  }
+
   /** Metrics kept in memory only (tools and tests that have no scrape endpoint). */
   public static FaultlineMetrics inMemory() {
     return new FaultlineMetrics(new SimpleMeterRegistry(), null);

@@ -1,5 +1,6 @@
 package io.faultline.processor.correlate;
 
+import io.faultline.processor.api.FaultlineMetrics;
 import io.faultline.common.EntityKind;
 import io.faultline.common.Severity;
 import io.faultline.correlation.Symptom;
@@ -59,6 +60,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
   private final Analyzer analyzer;
 
   private ProcessorContext<String, SpecificRecord> context;
+  private FaultlineMetrics metrics;
   private KeyValueStore<String, TopologyChange> topologyStore;
   private KeyValueStore<String, PendingChange> pendingStore;
   private KeyValueStore<String, StateRecords.SymptomState> symptomStore;
@@ -91,6 +93,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
     watermarkStore = context.getStateStore(CorrelationStage.WATERMARK_STORE);
     incidentStore = context.getStateStore(CorrelationStage.INCIDENT_STORE);
     progressStore = context.getStateStore(CorrelationStage.PROGRESS_STORE);
+    metrics = FaultlineMetrics.of(context.appConfigs());
     restore();
   }
 
@@ -417,9 +420,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
       LOG.info("incident {} {} v{} at {}: root {} ({}), {} affected", inc.id(), inc.state(), inc.version(),
           java.time.Instant.ofEpochMilli(now), inc.rootCause(), String.format("%.2f", inc.score()), inc.affected().size());
       context.forward(new Record<>(inc.id(), IncidentRecords.incident(inc), now));
+      metrics.incidentEmitted(String.valueOf(inc.state()));
       if (change.diagnosis() != null) {
-        IncidentRecords.candidates(inc.id(), change.diagnosis(), graph, settings.maxCandidates(), now)
-            .forEach(c -> context.forward(new Record<>(inc.id(), c, now)));
+        var candidates = IncidentRecords.candidates(inc.id(), change.diagnosis(), graph, settings.maxCandidates(), now);
+        candidates.forEach(c -> context.forward(new Record<>(inc.id(), c, now)));
+        metrics.candidatesEmitted(candidates.size());
       }
     }
   }

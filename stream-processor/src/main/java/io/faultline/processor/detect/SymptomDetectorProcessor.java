@@ -1,5 +1,6 @@
 package io.faultline.processor.detect;
 
+import io.faultline.processor.api.FaultlineMetrics;
 import io.faultline.common.Severity;
 import io.faultline.correlation.Symptom;
 import io.faultline.correlation.SymptomState;
@@ -37,6 +38,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * only looks at the entities that just became overdue.
  */
 final class SymptomDetectorProcessor implements Processor<String, DetectionEvent, String, CorrelationInput> {
+  private FaultlineMetrics metrics;
 
   static final String SILENCE = "silence";
 
@@ -61,6 +63,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     this.monitored = context.getStateStore(DetectionStage.MONITORED_STORE);
     this.silenceIndex = context.getStateStore(DetectionStage.SILENCE_INDEX_STORE);
     this.partition = context.taskId().partition();
+    this.metrics = FaultlineMetrics.of(context.appConfigs());
   }
 
   @Override
@@ -78,6 +81,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private void sample(Telemetry t) {
+    metrics.eventIn(kindOf(t.sample()));
     present(t.entity(), t.eventTime(), t.intervalMs());
     long time = t.eventTime();
     String e = t.entity();
@@ -177,8 +181,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
         .setObserved(t.observed()).setBaseline(t.baseline()).setThreshold(t.threshold())
         .setAbnormalSamples(t.abnormalSamples())
         .build();
-    send(entity, CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(CorrelationInputKind.SYMPTOM)
-        .setSymptom(symptom).setTime(symptom.getEventTime()).build());
+    send(entity, symptomInput(symptom));
   }
 
   /** Marks the entity as reporting: MONITORED on its first sample, ends a silence, re-arms the silence check. */
@@ -252,6 +255,12 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private CorrelationInput symptomInput(Symptom s) {
+    if (s.getState() == SymptomState.RAISED) {
+      metrics.symptomRaised(s.getSignal());
+      metrics.detectionDelay(java.time.Duration.between(s.getOnset(), s.getEventTime()));
+    } else {
+      metrics.symptomCleared(s.getSignal());
+    }
     return CorrelationInput.newBuilder().setUpstreamPartition(partition).setKind(CorrelationInputKind.SYMPTOM)
         .setSymptom(s).setTime(s.getEventTime()).build();
   }
@@ -268,6 +277,21 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
 
   private void send(String key, CorrelationInput input) {
     context.forward(new Record<>(key, input, Math.max(0, input.getTime().toEpochMilli())));
+  }
+
+  /** The scenario type name of a sample, the `kind` tag of the events-in counter. */
+  private static String kindOf(Object sample) {
+    String name = sample.getClass().getSimpleName();
+    return switch (name) {
+      case "DiskSample" -> "disk";
+      case "MemorySample" -> "memory";
+      case "NetworkSample" -> "network";
+      case "DnsSample" -> "dns";
+      case "AppCheckSample" -> "app";
+      case "PoolMemberSample" -> "pool";
+      case "ServiceStatusSample" -> "service";
+      default -> name;
+    };
   }
 
   static String stateKey(String entity, String signal, String related) {

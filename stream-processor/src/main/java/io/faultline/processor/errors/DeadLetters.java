@@ -66,7 +66,7 @@ public final class DeadLetters {
   }
 
   /** The registry the app passed in the streams config, or Micrometer's global one. */
-  static MeterRegistry meterRegistry(Map<String, ?> configs) {
+  public static MeterRegistry meterRegistry(Map<String, ?> configs) {
     Object r = configs == null ? null : configs.get(METER_REGISTRY_CONFIG);
     return r instanceof MeterRegistry m ? m : Metrics.globalRegistry;
   }
