@@ -62,7 +62,7 @@ public final class ProcessorApp {
   public static Map<String, Object> configDefaults() {
     Map<String, Object> d = new TreeMap<>(ProcessorSettings.configDefaults());
     d.put(BOOTSTRAP_SERVERS, "localhost:9092");
-    d.put(REGISTRY_URL, "http://localhost:8081");
+    d.put(REGISTRY_URL, "http://localhost:8081/apis/ccompat/v7");
     d.put(APPLICATION_ID, "faultline-processor");
     String home = System.getenv().getOrDefault("FAULTLINE_HOME",
         Path.of(System.getProperty("java.io.tmpdir"), "faultline").toString());

@@ -67,7 +67,7 @@ public record ProbeConfig(
     d.put("agent.timeoutMs", 5_000);
     d.put("agent.threads", 2);
     d.put("kafka.bootstrap.servers", "localhost:9092");
-    d.put("registry.url", "http://localhost:8081");
+    d.put("registry.url", "http://localhost:8081/apis/ccompat/v7");
     d.put("spool.dir", "");
     d.put("spool.maxBytes", 64L * 1024 * 1024);
     d.put("spool.segmentBytes", 4L * 1024 * 1024);
