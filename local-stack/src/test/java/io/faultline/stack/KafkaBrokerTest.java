@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class KafkaBrokerTest {
 
-  private static final Path LOG_DIR = Path.of("/tmp/faultline test/kafka/data");
+  private static final Path LOG_DIR = Path.of("/srv/faultline test/kafka/data");
 
   @Test
   void shouldCombineBrokerAndControllerOnLoopbackWhenGenerated() {
@@ -42,7 +42,7 @@ class KafkaBrokerTest {
 
   @Test
   void shouldRoundTripThroughJavaPropertiesWhenRendered() throws IOException {
-    Path windowsLike = Path.of("/tmp/a\\b/data");
+    Path windowsLike = Path.of("/srv/a\\b/data");
     Map<String, String> generated = KafkaBroker.serverProperties(windowsLike, 1, 2);
 
     Properties loaded = new Properties();
