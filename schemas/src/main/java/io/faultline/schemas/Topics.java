@@ -84,17 +84,27 @@ public final class Topics {
 
   private Topics() {}
 
+  /** Telemetry topics are named after the scenario line type they carry: {@code faultline.telemetry.TYPE}. */
+  private static final String TELEMETRY_PREFIX = "faultline.telemetry.";
+
   /** The topic a telemetry line of the given scenario {@code type} goes to. */
   public static Topic<?> telemetryTopicForType(String scenarioType) {
-    return switch (scenarioType) {
-      case "disk" -> DISK;
-      case "memory" -> MEMORY;
-      case "network" -> NETWORK;
-      case "dns" -> DNS;
-      case "app" -> APP;
-      case "pool" -> POOL;
-      case "service" -> SERVICE;
-      default -> throw new IllegalArgumentException("unknown telemetry type '" + scenarioType + "'");
-    };
+    return TELEMETRY.stream().filter(t -> t.name().equals(TELEMETRY_PREFIX + scenarioType)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown telemetry type '" + scenarioType + "'"));
+  }
+
+  /** The scenario line type ({@code disk}, {@code dns} ...) a telemetry topic carries. */
+  public static String telemetryType(Topic<?> topic) {
+    if (!TELEMETRY.contains(topic)) {
+      throw new IllegalArgumentException(topic.name() + " is no telemetry topic");
+    }
+    return topic.name().substring(TELEMETRY_PREFIX.length());
+  }
+
+  /** The scenario line type of a telemetry sample, by its record class. */
+  public static String telemetryTypeOf(Object sample) {
+    return TELEMETRY.stream().filter(t -> t.valueType().isInstance(sample)).findFirst()
+        .map(Topics::telemetryType)
+        .orElseThrow(() -> new IllegalArgumentException(sample.getClass().getName() + " is no telemetry sample"));
   }
 }

@@ -8,9 +8,6 @@ import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.topology.TopologyEvent;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -22,14 +19,6 @@ import org.apache.avro.specific.SpecificRecord;
 public final class SampleJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> TYPE_BY_TOPIC = new HashMap<>();
-
-  static {
-    for (String type : List.of("disk", "memory", "network", "dns", "app", "pool", "service")) {
-      TYPE_BY_TOPIC.put(Topics.telemetryTopicForType(type).name(), type);
-    }
-  }
-
   private SampleJson() {}
 
   public static String toJson(Sample sample) {
@@ -41,11 +30,7 @@ public final class SampleJson {
     if (value instanceof TopologyEvent e) {
       return topology(out, e);
     }
-    String type = TYPE_BY_TOPIC.get(topic.name());
-    if (type == null) {
-      throw new IllegalArgumentException("no scenario type for topic " + topic.name());
-    }
-    out.put("type", type);
+    out.put("type", Topics.telemetryType(topic));
     for (Schema.Field f : value.getSchema().getFields()) {
       Object v = value.get(f.pos());
       String name = f.name().equals("eventTime") ? "t" : f.name();

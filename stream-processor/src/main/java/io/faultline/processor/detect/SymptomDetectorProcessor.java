@@ -1,6 +1,7 @@
 package io.faultline.processor.detect;
 
 import io.faultline.processor.api.FaultlineMetrics;
+import io.faultline.schemas.Topics;
 import io.faultline.common.Severity;
 import io.faultline.correlation.Symptom;
 import io.faultline.correlation.SymptomState;
@@ -81,7 +82,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private void sample(Telemetry t) {
-    metrics.eventIn(kindOf(t.sample()));
+    metrics.eventIn(Topics.telemetryTypeOf(t.sample()));
     present(t.entity(), t.eventTime(), t.intervalMs());
     long time = t.eventTime();
     String e = t.entity();
@@ -277,21 +278,6 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
 
   private void send(String key, CorrelationInput input) {
     context.forward(new Record<>(key, input, Math.max(0, input.getTime().toEpochMilli())));
-  }
-
-  /** The scenario type name of a sample, the `kind` tag of the events-in counter. */
-  private static String kindOf(Object sample) {
-    String name = sample.getClass().getSimpleName();
-    return switch (name) {
-      case "DiskSample" -> "disk";
-      case "MemorySample" -> "memory";
-      case "NetworkSample" -> "network";
-      case "DnsSample" -> "dns";
-      case "AppCheckSample" -> "app";
-      case "PoolMemberSample" -> "pool";
-      case "ServiceStatusSample" -> "service";
-      default -> name;
-    };
   }
 
   static String stateKey(String entity, String signal, String related) {
