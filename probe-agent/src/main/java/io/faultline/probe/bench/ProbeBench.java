@@ -2,6 +2,7 @@ package io.faultline.probe.bench;
 
 import io.faultline.probe.config.ProbeConfig.OverflowPolicy;
 import io.faultline.probe.spool.Spool;
+import io.faultline.schemas.bench.BenchReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -91,12 +92,20 @@ public final class ProbeBench {
         try (Spool spool = new Spool(dir.resolve("spool"), 1L << 40, 1L << 20, OverflowPolicy.DROP_NEWEST)) {
           samples = spool.endOffset();
         }
-        out.printf("agent JVM options: %s%n", String.join(" ", jvmOptions()));
-        out.printf("resident memory: VmRSS %.1f MiB at end, max %.1f MiB during the window, peak VmHWM %.1f MiB (target < 96 MiB)%n",
-            rss / 1024.0, maxRss / 1024.0, hwm / 1024.0);
-        out.printf("cpu: %.2f%% of one core over %.0f s (target < 2%%)%n", cpuShare * 100, wall);
-        out.printf("records spooled over the whole run: %d (%d checks, %d s)%n", samples, actual, warmup + seconds);
-        out.printf("agent log: %s%n", log);
+        new BenchReport("probe", "metric", "value", "unit", "target")
+            .parameter("checks", actual)
+            .parameter("intervalSeconds", 10)
+            .parameter("warmupSeconds", warmup)
+            .parameter("measuredSeconds", Math.round(wall))
+            .parameter("kafka", flags.containsKey("bootstrap") ? bootstrap : "unreachable (spooling)")
+            .parameter("jvmOptions", String.join(" ", jvmOptions()))
+            .row("resident memory at end (VmRSS)", rss / 1024.0, "MiB", "< 96")
+            .row("resident memory, max in window", maxRss / 1024.0, "MiB", "< 96")
+            .row("resident memory, peak (VmHWM)", hwm / 1024.0, "MiB", "-")
+            .row("cpu", cpuShare * 100, "% of one core", "< 2")
+            .row("records produced or spooled", samples, "records", "-")
+            .note("agent log: " + log)
+            .printAndWrite(out);
         return 0;
       } finally {
         if (agent.isAlive()) {
