@@ -30,6 +30,31 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   private static WriteBufferManager writeBufferManager;
   private static long writeBufferBytes;
 
+  /** Bytes in the shared cache now (blocks, index and filter blocks, and the memtables charged to it). */
+  public static final String CACHE_USAGE = "faultline.rocksdb.cache.usage";
+  /** Bytes of it pinned (in use by readers or memtables, not evictable). */
+  public static final String CACHE_PINNED = "faultline.rocksdb.cache.pinned";
+
+  /**
+   * Gauges of the shared cache: with memtables and table readers charged to it, its usage is
+   * what RocksDB holds off-heap for the stores of this process (NaN until the first store opens).
+   */
+  public static void bindTo(io.micrometer.core.instrument.MeterRegistry meters) {
+    io.micrometer.core.instrument.Gauge.builder(CACHE_USAGE, () -> usage(false))
+        .description("Bytes in the block cache shared by every RocksDB store, memtables included")
+        .baseUnit("bytes").register(meters);
+    io.micrometer.core.instrument.Gauge.builder(CACHE_PINNED, () -> usage(true))
+        .description("Bytes of the shared RocksDB block cache pinned by readers and memtables")
+        .baseUnit("bytes").register(meters);
+  }
+
+  private static synchronized double usage(boolean pinned) {
+    if (cache == null) {
+      return Double.NaN;
+    }
+    return pinned ? cache.getPinnedUsage() : cache.getUsage();
+  }
+
   private static synchronized void init(Map<String, Object> configs) {
     if (cache != null) {
       return;

@@ -75,8 +75,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
   private final Set<String> monitored = new TreeSet<>();
   private final Map<Integer, WatermarkState> watermarks = new HashMap<>();
   private IncidentBook book;
+  private AutoCloseable graphGauges;
   private long lastTick = NONE;
   private boolean dirty;
+  /** Whether the stored progress already says dirty: a topology load must not rewrite it per record. */
+  private boolean dirtyStored;
 
   Correlator(CorrelationSettings settings, Analyzer analyzer) {
     this.settings = settings;
@@ -95,6 +98,19 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
     progressStore = context.getStateStore(CorrelationStage.PROGRESS_STORE);
     metrics = FaultlineMetrics.of(context.appConfigs());
     restore();
+    graphGauges = metrics.bindTopologyGraph(graph::entityCount, graph::dependencyCount);
+  }
+
+  @Override
+  public void close() {
+    if (graphGauges != null) {
+      try {
+        graphGauges.close();
+      } catch (Exception e) {
+        LOG.warn("removing the topology gauges failed: {}", e.toString());
+      }
+      graphGauges = null;
+    }
   }
 
   /** Rebuilds the in-memory indexes from the stores (after a restart or a rebalance). */
@@ -132,6 +148,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
     if (progress != null) {
       lastTick = progress.lastTick();
       dirty = progress.dirty();
+      dirtyStored = dirty;
     }
   }
 
@@ -169,9 +186,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
       }
     }
     advance();
-    if (dirty) {
-      // A topology change without event time applies at once; remember it must be evaluated.
+    if (dirty && !dirtyStored) {
+      // A topology change without event time applies at once; remember it must be evaluated. Once
+      // is enough: the other fields only change in tick(), which stores them.
       progressStore.put(PROGRESS_KEY, new Progress(lastTick, true, book.pending()));
+      dirtyStored = true;
     }
   }
 
@@ -376,6 +395,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, Sp
     }
     lastTick = now;
     dirty = false;
+    dirtyStored = false;
     progressStore.put(PROGRESS_KEY, new Progress(lastTick, false, book.pending()));
   }
 
