@@ -156,7 +156,7 @@ public final class ScaleBench {
   }
 
   /** What was generated: topology and telemetry in two files. */
-  record Estate(Path topology, Path telemetry, int entities, int dependencies, int series, long topologyRecords,
+  record Estate(Path topology, List<Path> rounds, int entities, int dependencies, int series, long topologyRecords,
                 long telemetryRecords) {}
 
   static BenchReport bench(Options o, PrintStream log) throws IOException {
@@ -261,21 +261,33 @@ public final class ScaleBench {
       log.printf("faultline bench scale: publishing %d round(s) of telemetry (%,d records) ...%n", o.rounds(),
           estate.telemetryRecords());
       long f0 = System.nanoTime();
+      Map<TopicPartition, Long> sourceEnd = Map.of();
+      // Round by round, as probes deliver: a whole minute of event time published at once would
+      // let one topic's partition run far ahead of another's in the same task, and the detection
+      // would see the lagging entities as silent.
       try (ScenarioPublisher publisher = new ScenarioPublisher(bootstrap, registry, Map.of())) {
-        publisher.publish(estate.telemetry());
+        for (Path round : estate.rounds()) {
+          publisher.publish(round);
+          Map<TopicPartition, Long> end = endOffsets(admin, sources);
+          await(p, "the telemetry to be processed", () -> caughtUp(admin, appId, end), deadline);
+          sourceEnd = end;
+        }
       }
-      Map<TopicPartition, Long> sourceEnd = endOffsets(admin, sources);
-      await(p, "the telemetry to be processed", () -> caughtUp(admin, appId, sourceEnd), deadline);
       long fed = System.nanoTime() - f0;
       // Detection holds the newest samples in its reorder buffer until the idle flush releases them:
       // wait until that output has gone through too, so every store holds what a live estate holds.
-      settle(p, admin, appId, sourceEnd, deadline);
+      settle(p, admin, appId, Map.copyOf(sourceEnd), deadline);
       report.row("telemetry settled", secs(System.nanoTime() - f0), "s",
           "plus the detection's idle flush and its output through the correlator");
-      report.row("telemetry processed", secs(fed), "s",
-          estate.telemetryRecords() + " records, publish start to every input and internal offset committed");
+      report.row("telemetry processed", secs(fed), "s", estate.telemetryRecords() + " records in "
+          + estate.rounds().size() + " rounds, each published once the one before was processed and committed");
       report.row("telemetry rate", Math.round(estate.telemetryRecords() / (fed / 1e9)), "records/s",
-          "not the throughput benchmark: published and processed at once");
+          "not the throughput benchmark: one round at a time");
+      PromScrape fedScrape = p.scrape();
+      if (fedScrape != null) {
+        report.row("symptoms raised", Math.round(orZero(fedScrape.sum(prom(FaultlineMetrics.SYMPTOMS) + "_total",
+            "transition", "raised"))), "", "a fault-free estate: should be few");
+      }
 
       memory(p, "", report);
       PromScrape s = p.scrape();
@@ -372,6 +384,10 @@ public final class ScaleBench {
     report.row("process RSS" + suffix, mib(p.rssBytes()), "MiB", "pid " + p.pid());
   }
 
+  private static double orZero(double v) {
+    return Double.isNaN(v) ? 0 : v;
+  }
+
   private static String prom(String micrometerName) {
     return micrometerName.replace('.', '_');
   }
@@ -382,31 +398,42 @@ public final class ScaleBench {
     int minutes = Math.max(2, (int) Math.ceil(o.rounds() * (double) intervalMs / 60_000));
     SimulationSpec spec = SimulationSpec.of(o.seed()).withEntities(o.entities()).withMinutes(minutes)
         .withFaults(List.of()).withNoise(false);
-    long cutoff = spec.start().toEpochMilli() + (long) o.rounds() * intervalMs;
     Path topology = work.resolve("topology.jsonl");
-    Path telemetry = work.resolve("telemetry.jsonl");
-    try (BufferedWriter t = Files.newBufferedWriter(topology, StandardCharsets.UTF_8);
-        BufferedWriter m = Files.newBufferedWriter(telemetry, StandardCharsets.UTF_8);
-        SplitWriter split = new SplitWriter(t, m, cutoff)) {
+    List<Path> rounds = new ArrayList<>();
+    List<Writer> writers = new ArrayList<>();
+    try (BufferedWriter t = Files.newBufferedWriter(topology, StandardCharsets.UTF_8)) {
+      for (int k = 0; k < o.rounds(); k++) {
+        Path round = work.resolve("telemetry-" + (k + 1) + ".jsonl");
+        rounds.add(round);
+        writers.add(Files.newBufferedWriter(round, StandardCharsets.UTF_8));
+      }
+      SplitWriter split = new SplitWriter(t, writers, spec.start().toEpochMilli(), intervalMs);
       ScenarioGenerator.Summary summary = ScenarioGenerator.run(spec, split);
-      return new Estate(topology, telemetry, summary.entities(), summary.dependencies(), summary.series(),
+      split.close();
+      return new Estate(topology, List.copyOf(rounds), summary.entities(), summary.dependencies(), summary.series(),
           split.topologyLines, split.telemetryLines);
+    } finally {
+      for (Writer w : writers) {
+        w.close();
+      }
     }
   }
 
-  /** Sends topology lines to one writer and telemetry before the cutoff to the other; drops the rest. */
+  /** Sends topology lines to one writer and each sampling round's telemetry to its own; drops later rounds. */
   private static final class SplitWriter extends Writer {
     private final Writer topology;
-    private final Writer telemetry;
-    private final long cutoff;
+    private final List<Writer> rounds;
+    private final long start;
+    private final long intervalMs;
     private final StringBuilder line = new StringBuilder();
     long topologyLines;
     long telemetryLines;
 
-    SplitWriter(Writer topology, Writer telemetry, long cutoff) {
+    SplitWriter(Writer topology, List<Writer> rounds, long start, long intervalMs) {
       this.topology = topology;
-      this.telemetry = telemetry;
-      this.cutoff = cutoff;
+      this.rounds = rounds;
+      this.start = start;
+      this.intervalMs = intervalMs;
     }
 
     @Override
@@ -433,9 +460,10 @@ public final class ScaleBench {
         return;
       }
       int end = l.indexOf('"', at + 5);
-      if (Instant.parse(l.substring(at + 5, end)).toEpochMilli() < cutoff) {
-        telemetry.write(l);
-        telemetry.write('\n');
+      long round = (Instant.parse(l.substring(at + 5, end)).toEpochMilli() - start) / intervalMs;
+      if (round >= 0 && round < rounds.size()) {
+        rounds.get((int) round).write(l);
+        rounds.get((int) round).write('\n');
         telemetryLines++;
       }
     }
@@ -443,7 +471,9 @@ public final class ScaleBench {
     @Override
     public void flush() throws IOException {
       topology.flush();
-      telemetry.flush();
+      for (Writer w : rounds) {
+        w.flush();
+      }
     }
 
     @Override
