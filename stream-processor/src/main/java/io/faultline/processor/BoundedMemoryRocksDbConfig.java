@@ -20,11 +20,29 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   public static final String CACHE_BYTES = "faultline.rocksdb.cache.bytes";
   public static final String WRITE_BUFFER_BYTES = "faultline.rocksdb.write.buffer.bytes";
   public static final long DEFAULT_CACHE_BYTES = 64L << 20;
-  public static final long DEFAULT_WRITE_BUFFER_BYTES = 16L << 20;
+  public static final long DEFAULT_WRITE_BUFFER_BYTES = 32L << 20;
 
   private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
   private static final long BLOCK_SIZE = 16 << 10;
   private static final int MEMTABLES = 3;
+  /**
+   * Memtable size per store as a share of the shared write buffer. The WriteBufferManager only
+   * ever flushes the store being written to: if stores that are rarely written (the topology,
+   * the silence index) sit on large memtables, the budget stays full and every busy store
+   * flushes a tiny memtable on almost every write (seen at 100,000 entities: thousands of L0
+   * files per store, detection crawling). With ~40 stores each bounded to 1/32 of the budget,
+   * the idle ones cannot fill it.
+   */
+  static final int MEMTABLE_SHARE = 32;
+  /**
+   * Arena block of each memtable. RocksDB's default (write buffer / 8, up to 1 MiB) is reserved
+   * against the shared WriteBufferManager as soon as a memtable holds one record; with ~40 stores
+   * (5 per detection task, 7 for correlation) those first blocks alone pass the budget, and from
+   * then on every write flushes its store's tiny memtable to a new SST file: thousands of L0
+   * files per store and writes crawling at 100,000 entities. Small blocks keep that floor far
+   * below the budget.
+   */
+  static final long ARENA_BLOCK_BYTES = 64 << 10;
 
   private static Cache cache;
   private static WriteBufferManager writeBufferManager;
@@ -92,7 +110,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     table.setBlockSize(BLOCK_SIZE);
     options.setWriteBufferManager(writeBufferManager);
     options.setMaxWriteBufferNumber(MEMTABLES);
-    options.setWriteBufferSize(Math.max(1 << 20, writeBufferBytes / MEMTABLES));
+    options.setWriteBufferSize(Math.max(256 << 10, writeBufferBytes / MEMTABLE_SHARE));
+    options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     options.setTableFormatConfig(table);
   }
 

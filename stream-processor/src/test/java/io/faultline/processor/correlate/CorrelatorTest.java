@@ -320,9 +320,12 @@ class CorrelatorTest {
     }
     // A large estate arrives as one record per entity and edge: one progress write, not 1,000.
     assertEquals(1, progressLog.readRecordsToList().size());
-    h.watermarkAll(T0);
-    assertEquals(1, progressLog.readRecordsToList().size(), "the tick stores its progress");
-    h.entity("vm:500", EntityKind.VM).entity("vm:501", EntityKind.VM);
+    h.monitored(0, "vm:1", T0).watermarkAll(T0);
+    assertEquals(1, progressLog.readRecordsToList().size(), "the tick at T0 stores its progress");
+    // The watermark is at the last tick: more changes wait for the next one, stored as dirty once.
+    for (int i = 500; i < 600; i++) {
+      h.entity("vm:" + i, EntityKind.VM);
+    }
     assertEquals(1, progressLog.readRecordsToList().size(), "dirty again after the tick: stored once more");
   }
 
