@@ -65,7 +65,7 @@ public final class ScaleBench {
   static final String USAGE = "usage: faultline bench scale [--entities N] [--rounds N] [--seed N] [--heap SIZE] "
       + "[--work DIR] [--timeout-s N] [--bootstrap HOST:PORT --registry URL]";
   static final int DEFAULT_ENTITIES = 100_000;
-  static final int DEFAULT_ROUNDS = 6;
+  static final int DEFAULT_ROUNDS = 3;
   static final String DEFAULT_HEAP = "1g";
   private static final long POLL_MS = 250;
   /** Longer than the detection's idle flush (detect.idle.flush.ms, 2 s) plus a commit. */
@@ -343,11 +343,13 @@ public final class ScaleBench {
       records.forEach((store, n) -> report.row("restored " + store, Math.round(n), "", ""));
       Map<String, Double> durations = s.sumBy(prom(RestoreProgress.DURATION) + "_seconds_sum", "store");
       durations.forEach((store, sec) -> report.row("restore time " + store, sec, "s",
-          "summed over its partitions (restored side by side)"));
+          "summed over its partitions, which restore side by side: adds up to more than the wall time"));
       report.row("restore rate", Math.round(total / (restored / 1e9)), "records/s", "over the whole restore");
       memory(p, " after restore", report);
       p.stop();
     }
+    report.row("load average at end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage(), "", "1 min; the machine line has it at the start");
     report.note("topology load = from the first topology record published until the correlator's in-memory graph "
         + "(gauges faultline_topology_entities/_dependencies on /metrics) holds every entity and edge");
     report.note("heap live = heap used after a full GC (jcmd GC.run); RocksDB = the one shared block cache "

@@ -44,7 +44,7 @@ class ScaleBenchTest {
   void shouldDefaultToAHundredThousandEntitiesWhenNoSizeIsGiven() {
     ScaleBench.Options o = ScaleBench.parse(new String[0]);
     assertEquals(100_000, o.entities());
-    assertEquals(6, o.rounds());
+    assertEquals(3, o.rounds());
   }
 
   @Test
