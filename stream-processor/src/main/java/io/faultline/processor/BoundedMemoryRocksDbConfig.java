@@ -1,5 +1,7 @@
 package io.faultline.processor;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
@@ -35,12 +37,10 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
    */
   static final int MEMTABLE_SHARE = 32;
   /**
-   * Arena block of each memtable. RocksDB's default (write buffer / 8, up to 1 MiB) is reserved
-   * against the shared WriteBufferManager as soon as a memtable holds one record; with ~40 stores
-   * (5 per detection task, 7 for correlation) those first blocks alone pass the budget, and from
-   * then on every write flushes its store's tiny memtable to a new SST file: thousands of L0
-   * files per store and writes crawling at 100,000 entities. Small blocks keep that floor far
-   * below the budget.
+   * Arena block of each memtable. A memtable reserves its blocks against the shared
+   * WriteBufferManager as it grows, in RocksDB's default unit of write buffer / 8 (up to 1 MiB);
+   * with ~40 stores (5 per detection task, 7 for correlation) memtables holding a few records
+   * would reserve a large share of the budget. Small blocks keep reservations close to the data.
    */
   static final long ARENA_BLOCK_BYTES = 64 << 10;
 
@@ -57,11 +57,11 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
    * Gauges of the shared cache: with memtables and table readers charged to it, its usage is
    * what RocksDB holds off-heap for the stores of this process (NaN until the first store opens).
    */
-  public static void bindTo(io.micrometer.core.instrument.MeterRegistry meters) {
-    io.micrometer.core.instrument.Gauge.builder(CACHE_USAGE, () -> usage(false))
+  public static void bindTo(MeterRegistry meters) {
+    Gauge.builder(CACHE_USAGE, () -> usage(false))
         .description("Bytes in the block cache shared by every RocksDB store, memtables included")
         .baseUnit("bytes").register(meters);
-    io.micrometer.core.instrument.Gauge.builder(CACHE_PINNED, () -> usage(true))
+    Gauge.builder(CACHE_PINNED, () -> usage(true))
         .description("Bytes of the shared RocksDB block cache pinned by readers and memtables")
         .baseUnit("bytes").register(meters);
   }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -203,8 +204,7 @@ public final class FaultlineMetrics implements AutoCloseable {
    * rebalance must not leave a gauge reading its dead graph, or the next task's registration would
    * be folded into it.
    */
-  public AutoCloseable bindTopologyGraph(java.util.function.IntSupplier entities,
-                                         java.util.function.IntSupplier dependencies) {
+  public AutoCloseable bindTopologyGraph(IntSupplier entities, IntSupplier dependencies) {
     Gauge e = Gauge.builder(TOPOLOGY_ENTITIES, entities, s -> s.getAsInt()).strongReference(true)
         .description("Entities in the correlator's dependency graph").register(registry);
     Gauge d = Gauge.builder(TOPOLOGY_DEPENDENCIES, dependencies, s -> s.getAsInt()).strongReference(true)
