@@ -1,5 +1,7 @@
 package io.faultline.processor;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
@@ -20,15 +22,56 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   public static final String CACHE_BYTES = "faultline.rocksdb.cache.bytes";
   public static final String WRITE_BUFFER_BYTES = "faultline.rocksdb.write.buffer.bytes";
   public static final long DEFAULT_CACHE_BYTES = 64L << 20;
-  public static final long DEFAULT_WRITE_BUFFER_BYTES = 16L << 20;
+  public static final long DEFAULT_WRITE_BUFFER_BYTES = 32L << 20;
 
   private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
   private static final long BLOCK_SIZE = 16 << 10;
   private static final int MEMTABLES = 3;
+  /**
+   * Memtable size per store as a share of the shared write buffer. The WriteBufferManager only
+   * ever flushes the store being written to: if stores that are rarely written (the topology,
+   * the silence index) sit on large memtables, the budget stays full and every busy store
+   * flushes a tiny memtable on almost every write (seen at 100,000 entities: thousands of L0
+   * files per store, detection crawling). With ~40 stores each bounded to 1/32 of the budget,
+   * the idle ones cannot fill it.
+   */
+  static final int MEMTABLE_SHARE = 32;
+  /**
+   * Arena block of each memtable. A memtable reserves its blocks against the shared
+   * WriteBufferManager as it grows, in RocksDB's default unit of write buffer / 8 (up to 1 MiB);
+   * with ~40 stores (5 per detection task, 7 for correlation) memtables holding a few records
+   * would reserve a large share of the budget. Small blocks keep reservations close to the data.
+   */
+  static final long ARENA_BLOCK_BYTES = 64 << 10;
 
   private static Cache cache;
   private static WriteBufferManager writeBufferManager;
   private static long writeBufferBytes;
+
+  /** Bytes in the shared cache now (blocks, index and filter blocks, and the memtables charged to it). */
+  public static final String CACHE_USAGE = "faultline.rocksdb.cache.usage";
+  /** Bytes of it pinned (in use by readers or memtables, not evictable). */
+  public static final String CACHE_PINNED = "faultline.rocksdb.cache.pinned";
+
+  /**
+   * Gauges of the shared cache: with memtables and table readers charged to it, its usage is
+   * what RocksDB holds off-heap for the stores of this process (NaN until the first store opens).
+   */
+  public static void bindTo(MeterRegistry meters) {
+    Gauge.builder(CACHE_USAGE, () -> usage(false))
+        .description("Bytes in the block cache shared by every RocksDB store, memtables included")
+        .baseUnit("bytes").register(meters);
+    Gauge.builder(CACHE_PINNED, () -> usage(true))
+        .description("Bytes of the shared RocksDB block cache pinned by readers and memtables")
+        .baseUnit("bytes").register(meters);
+  }
+
+  private static synchronized double usage(boolean pinned) {
+    if (cache == null) {
+      return Double.NaN;
+    }
+    return pinned ? cache.getPinnedUsage() : cache.getUsage();
+  }
 
   private static synchronized void init(Map<String, Object> configs) {
     if (cache != null) {
@@ -67,7 +110,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     table.setBlockSize(BLOCK_SIZE);
     options.setWriteBufferManager(writeBufferManager);
     options.setMaxWriteBufferNumber(MEMTABLES);
-    options.setWriteBufferSize(Math.max(1 << 20, writeBufferBytes / MEMTABLES));
+    options.setWriteBufferSize(Math.max(256 << 10, writeBufferBytes / MEMTABLE_SHARE));
+    options.setArenaBlockSize(ARENA_BLOCK_BYTES);
     options.setTableFormatConfig(table);
   }
 

@@ -167,8 +167,10 @@ public final class ProcessorApp {
       LOG.error("stream thread failed, replacing it", e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    streams.setGlobalStateRestoreListener(new RestoreProgress(meters));
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
+    BoundedMemoryRocksDbConfig.bindTo(meters);
     ProcessorApi api = withApi ? ProcessorApi.start(ApiSettings.from(config), streams, topology, adminProps, registry,
         new FaultlineMetrics(meters), new RootCauseAnalyzer(settings.analysis())) : null;
     streams.start();

@@ -20,33 +20,45 @@ public final class DependencyGraph implements GraphView {
   private final Map<String, Info> entities = new HashMap<>();
   private final Map<String, Set<String>> dependencies = new HashMap<>();
   private final Map<String, Set<String>> dependents = new HashMap<>();
+  /** Edges, counted as they change: a gauge reads it from another thread, so no walk over the maps. */
+  private volatile int dependencyCount;
+  private volatile int entityCount;
 
   public void putEntity(String id, EntityKind kind, Integer minHealthy, Map<String, String> labels) {
     entities.put(id, new Info(kind, minHealthy, labels == null ? Map.of() : Map.copyOf(labels)));
+    entityCount = entities.size();
   }
 
   /** Removes the entity and every edge touching it. */
   public void removeEntity(String id) {
     entities.remove(id);
+    entityCount = entities.size();
+    int removed = 0;
     for (String to : dependencies.getOrDefault(id, Set.of())) {
       dependents.getOrDefault(to, new TreeSet<>()).remove(id);
+      removed++;
     }
     for (String from : dependents.getOrDefault(id, Set.of())) {
-      dependencies.getOrDefault(from, new TreeSet<>()).remove(id);
+      if (!from.equals(id) && dependencies.getOrDefault(from, new TreeSet<>()).remove(id)) {
+        removed++;
+      }
     }
+    dependencyCount -= removed;
     dependencies.remove(id);
     dependents.remove(id);
   }
 
   public void putDependency(String from, String to) {
-    dependencies.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+    if (dependencies.computeIfAbsent(from, k -> new TreeSet<>()).add(to)) {
+      dependencyCount++;
+    }
     dependents.computeIfAbsent(to, k -> new TreeSet<>()).add(from);
   }
 
   public void removeDependency(String from, String to) {
     Set<String> out = dependencies.get(from);
-    if (out != null) {
-      out.remove(to);
+    if (out != null && out.remove(to)) {
+      dependencyCount--;
     }
     Set<String> in = dependents.get(to);
     if (in != null) {
@@ -55,7 +67,12 @@ public final class DependencyGraph implements GraphView {
   }
 
   public int entityCount() {
-    return entities.size();
+    return entityCount;
+  }
+
+  /** Dependency edges (from -> to) in the graph. */
+  public int dependencyCount() {
+    return dependencyCount;
   }
 
   public Set<String> entityIds() {

@@ -5,6 +5,7 @@ import io.faultline.common.Severity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -321,16 +322,44 @@ public final class RootCauseAnalyzer {
       return false;
     }
 
+    /** Symptomatic entity -> the candidates explaining it; built on first use, once explains is complete. */
+    private Map<String, SortedSet<String>> explainers;
+
+    private SortedSet<String> explainersOf(Collection<String> group) {
+      if (explainers == null) {
+        explainers = new HashMap<>();
+        explains.forEach((c, explained) -> explained.keySet().forEach(entity ->
+            explainers.computeIfAbsent(entity, k -> new TreeSet<>()).add(c)));
+      }
+      SortedSet<String> out = new TreeSet<>();
+      for (String entity : group) {
+        out.addAll(explainers.getOrDefault(entity, Collections.emptySortedSet()));
+      }
+      return out;
+    }
+
     private Diagnosis rank(SortedSet<String> group, SortedSet<String> roots, Map<String, Boolean> victim) {
       List<Candidate> scored = new ArrayList<>();
-      for (Map.Entry<String, SortedMap<String, List<String>>> e : explains.entrySet()) {
-        String c = e.getKey();
+      // Only the candidates that explain something in the group: with thousands of unrelated
+      // symptoms (a collector outage at 100,000 entities) a walk over every candidate per group
+      // is quadratic and stalls the correlation task.
+      for (String c : explainersOf(group)) {
+        SortedMap<String, List<String>> explained = explains.get(c);
         SortedMap<String, List<String>> paths = new TreeMap<>();
-        e.getValue().forEach((entity, path) -> {
-          if (group.contains(entity)) {
-            paths.put(entity, path);
+        if (group.size() < explained.size()) {
+          for (String entity : group) {
+            List<String> path = explained.get(entity);
+            if (path != null) {
+              paths.put(entity, path);
+            }
           }
-        });
+        } else {
+          explained.forEach((entity, path) -> {
+            if (group.contains(entity)) {
+              paths.put(entity, path);
+            }
+          });
+        }
         if (paths.isEmpty()) {
           continue;
         }

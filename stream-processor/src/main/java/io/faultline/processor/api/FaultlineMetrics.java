@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -44,6 +45,9 @@ public final class FaultlineMetrics implements AutoCloseable {
   public static final String DEAD_LETTERS = io.faultline.processor.errors.DeadLetters.COUNTER;
   public static final String STORE_ENTRIES = "faultline.store.entries";
   public static final String STORE_READS = "faultline.api.store.reads";
+  /** Entities and dependency edges in the correlator's in-memory graph: how far a topology is materialised. */
+  public static final String TOPOLOGY_ENTITIES = "faultline.topology.entities";
+  public static final String TOPOLOGY_DEPENDENCIES = "faultline.topology.dependencies";
 
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
@@ -193,6 +197,22 @@ public final class FaultlineMetrics implements AutoCloseable {
     } catch (InvalidStateStoreException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * Gauges of the correlator's graph size. The returned handle removes them: a task closed on a
+   * rebalance must not leave a gauge reading its dead graph, or the next task's registration would
+   * be folded into it.
+   */
+  public AutoCloseable bindTopologyGraph(IntSupplier entities, IntSupplier dependencies) {
+    Gauge e = Gauge.builder(TOPOLOGY_ENTITIES, entities, s -> s.getAsInt()).strongReference(true)
+        .description("Entities in the correlator's dependency graph").register(registry);
+    Gauge d = Gauge.builder(TOPOLOGY_DEPENDENCIES, dependencies, s -> s.getAsInt()).strongReference(true)
+        .description("Dependency edges in the correlator's dependency graph").register(registry);
+    return () -> {
+      registry.remove(e);
+      registry.remove(d);
+    };
   }
 
   public boolean scrapable() {

@@ -1,6 +1,7 @@
 package io.faultline.processor.cli;
 
 import io.faultline.processor.ProcessorApp;
+import io.faultline.processor.bench.ScaleBench;
 import io.faultline.processor.demo.Demo;
 import io.faultline.processor.eval.AccuracyBench;
 import io.faultline.processor.replay.ReplayCli;
@@ -34,8 +35,11 @@ public final class ProcessorCli {
         if (rest.length > 0 && rest[0].equals("accuracy")) {
           yield AccuracyBench.run(Arrays.copyOfRange(rest, 1, rest.length));
         }
+        if (rest.length > 0 && rest[0].equals("scale")) {
+          yield ScaleBench.run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
         System.err.println("faultline bench: unknown benchmark '" + (rest.length > 0 ? rest[0] : "")
-            + "' (available: accuracy)");
+            + "' (available: accuracy, scale)");
         yield 2;
       }
       default -> {

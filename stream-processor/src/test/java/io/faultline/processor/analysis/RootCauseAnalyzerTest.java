@@ -257,4 +257,32 @@ class RootCauseAnalyzerTest {
     assertEquals(1, d.size(), () -> d.toString());
     assertEquals("dns-resolver:r", d.get(0).top().entity());
   }
+
+  @Test
+  void shouldGiveEachUnrelatedFailureItsOwnDiagnosisWhenThousandsFailAtOnce() {
+    // A collector outage at scale: thousands of VMs on distinct healthy hosts all go silent.
+    DependencyGraph g = new DependencyGraph();
+    Set<String> watched = new TreeSet<>();
+    List<ObservedSymptom> s = new java.util.ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      String vm = String.format("vm:%05d", i);
+      String host = String.format("host:%05d", i);
+      g.putEntity(vm, EntityKind.VM, null, Map.of());
+      g.putEntity(host, EntityKind.HOST, null, Map.of());
+      g.putDependency(vm, host);
+      watched.add(vm);
+      watched.add(host);
+      s.add(critical(vm, "silence", null, i % 60));
+    }
+    List<Diagnosis> d = analyzer.analyze(g, s, watched, T0 + 600_000);
+    assertEquals(3000, d.size());
+    for (Diagnosis one : d) {
+      String vm = one.top().entity();
+      assertTrue(vm.startsWith("vm:"), one.ranked().toString());
+      assertEquals(Set.of(vm), Set.copyOf(one.symptomatic()));
+      // Only its own chain is considered: nothing from the 2,999 other groups.
+      Set<String> chain = Set.of(vm, vm.replace("vm:", "host:"));
+      one.ranked().forEach(c -> assertTrue(chain.contains(c.entity()), vm + " ranked " + c.entity()));
+    }
+  }
 }

@@ -308,4 +308,44 @@ class CorrelatorTest {
     assertEquals("host:1", after.get(0).getRootCause());
     assertEquals(at(T0 + 150 * S), after.get(0).getResolvedAt(), "resolved resolveAfter after the last symptom cleared");
   }
+
+  @Test
+  void shouldStoreProgressOnceWhenATopologyLoadArrivesBetweenTicks() {
+    h = new CorrelationHarness(SETTINGS, stateDir);
+    var progressLog = h.driver.createOutputTopic("correlation-test-" + CorrelationStage.PROGRESS_STORE + "-changelog",
+        org.apache.kafka.common.serialization.Serdes.String().deserializer(),
+        org.apache.kafka.common.serialization.Serdes.ByteArray().deserializer());
+    for (int i = 0; i < 500; i++) {
+      h.entity("vm:" + i, EntityKind.VM).depends("vm:" + i, "host:" + (i % 7));
+    }
+    // A large estate arrives as one record per entity and edge: one progress write, not 1,000.
+    assertEquals(1, progressLog.readRecordsToList().size());
+    h.monitored(0, "vm:1", T0).watermarkAll(T0);
+    assertEquals(1, progressLog.readRecordsToList().size(), "the tick at T0 stores its progress");
+    // The watermark is at the last tick: more changes wait for the next one, stored as dirty once.
+    for (int i = 500; i < 600; i++) {
+      h.entity("vm:" + i, EntityKind.VM);
+    }
+    assertEquals(1, progressLog.readRecordsToList().size(), "dirty again after the tick: stored once more");
+  }
+
+  @Test
+  void shouldReportTheGraphSizeAsGaugesWhileTheTaskRuns() {
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    var props = new java.util.Properties();
+    props.put(io.faultline.processor.errors.DeadLetters.METER_REGISTRY_CONFIG, meters);
+    h = new CorrelationHarness(SETTINGS, stateDir, props);
+    h.entity("app:web", EntityKind.APPLICATION).entity("vm:1", EntityKind.VM).entity("host:1", EntityKind.HOST)
+        .depends("app:web", "vm:1").depends("vm:1", "host:1").depends("vm:1", "host:1");
+    String entities = io.faultline.processor.api.FaultlineMetrics.TOPOLOGY_ENTITIES;
+    String edges = io.faultline.processor.api.FaultlineMetrics.TOPOLOGY_DEPENDENCIES;
+    assertEquals(3, meters.get(entities).gauge().value());
+    assertEquals(2, meters.get(edges).gauge().value(), "a repeated edge is one edge");
+    h.depends("app:web", "vm:1", null, true);
+    assertEquals(1, meters.get(edges).gauge().value());
+    h.close();
+    h = null;
+    assertNull(meters.find(entities).gauge(), "a closed task leaves no gauge reading its graph");
+    assertNull(meters.find(edges).gauge());
+  }
 }
