@@ -1,0 +1,134 @@
+package io.faultline.processor.demo;
+
+import io.faultline.correlation.Incident;
+import io.faultline.correlation.RootCauseCandidate;
+import io.faultline.correlation.Symptom;
+import io.faultline.schemas.Topic;
+import io.faultline.schemas.Topics;
+import io.faultline.schemas.registry.SchemaRegistry;
+import io.faultline.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the pipeline's output topics (symptoms, candidates, incidents) from the beginning, committed
+ * transactions only, as any downstream consumer would, and hands each record to the {@link Story}.
+ * Manual assignment: no consumer group, so nothing to rebalance and nothing left behind.
+ */
+final class StoryFeed implements Runnable, AutoCloseable {
+
+  private static final List<Topic<?>> OUTPUTS = List.of(Topics.SYMPTOMS, Topics.CANDIDATES, Topics.INCIDENTS);
+
+  private final KafkaConsumer<String, SpecificRecord> consumer;
+  private final Story story;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean started;
+  private volatile RuntimeException failure;
+  private volatile long lastRecord = System.nanoTime();
+
+  StoryFeed(String bootstrap, SchemaRegistry registry, Story story) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "faultline-demo-story");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), AvroSerde.anySpecific(registry).deserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (Topic<?> t : OUTPUTS) {
+      for (int i = 0; i < t.partitions(); i++) {
+        partitions.add(new TopicPartition(t.name(), i));
+      }
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    this.story = story;
+    this.thread = new Thread(this, "faultline-demo-story");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    started = true;
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (running) {
+        List<ConsumerRecord<String, SpecificRecord>> batch = new ArrayList<>();
+        consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
+        if (!batch.isEmpty()) {
+          lastRecord = System.nanoTime();
+        }
+        // Several partitions arrive interleaved: tell them in event-time order.
+        batch.sort(Comparator.comparing(r -> eventTime(r.value())));
+        for (ConsumerRecord<String, SpecificRecord> r : batch) {
+          if (r.value() instanceof Symptom s) {
+            story.onSymptom(s);
+          } else if (r.value() instanceof Incident i) {
+            story.onIncident(i);
+          } else if (r.value() instanceof RootCauseCandidate) {
+            story.onCandidate();
+          }
+        }
+        story.flushSymptoms();
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // close() during a poll
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  /** Wall-clock nanos of the last record read. */
+  long lastRecord() {
+    return lastRecord;
+  }
+
+  void throwIfFailed() {
+    if (failure != null) {
+      throw new IllegalStateException("reading the pipeline's output failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  private static Instant eventTime(SpecificRecord v) {
+    if (v instanceof Symptom s) {
+      return s.getEventTime();
+    }
+    if (v instanceof Incident i) {
+      return i.getUpdatedAt();
+    }
+    if (v instanceof RootCauseCandidate c) {
+      return c.getEventTime();
+    }
+    return Instant.EPOCH;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (!started) {
+      consumer.close(Duration.ofSeconds(2));
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
