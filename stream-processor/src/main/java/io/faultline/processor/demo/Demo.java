@@ -384,6 +384,9 @@ public final class Demo {
           }
         }
         story.flushSymptoms();
+        if (!story.deadLetters().isEmpty()) {
+          out.println("  dead letters (records the pipeline could not use): " + story.deadLetters());
+        }
         return judge(expect, story, seconds(live0));
       }
     }
@@ -393,12 +396,10 @@ public final class Demo {
           .orElse(expect == null || expect.faults().isEmpty() ? null : expect.faults().get(0).root());
       String incident = story.incidentIds().isEmpty() ? null : story.incidentIds().get(0);
       String app = story.firstApplication();
-      Map<String, Long> counts;
-      try (Admin admin = stack.admin()) {
-        counts = recordsPerTopic(admin);
-      } catch (RuntimeException e) {
-        counts = Map.of();
-      }
+      Map<String, Long> counts = new HashMap<>(probes.sentPerTopic());
+      counts.putAll(feed.counts());
+      Topics.TELEMETRY.forEach(t -> counts.putIfAbsent(t.name(), 0L));
+      counts.putIfAbsent(Topics.DEAD_LETTER, 0L);
       new NextSteps(stack.bootstrapServers(), stack.registryUrl(), apiBase, display(o.scenario()),
           expect == null ? null : display(expectFile), incident, root, app, counts, liveAfter).print(out);
     }
@@ -520,19 +521,6 @@ public final class Demo {
     } catch (Exception e) {
       throw new IllegalStateException("cannot read end offsets: " + e.getMessage(), e);
     }
-    return out;
-  }
-
-  /** End offsets per topic (transaction markers included: an upper bound on the records). */
-  private static Map<String, Long> recordsPerTopic(Admin admin) {
-    List<TopicPartition> all = new ArrayList<>();
-    for (Topic<?> t : Topics.ALL) {
-      for (int i = 0; i < t.partitions(); i++) {
-        all.add(new TopicPartition(t.name(), i));
-      }
-    }
-    Map<String, Long> out = new HashMap<>();
-    endOffsets(admin, all).forEach((tp, n) -> out.merge(tp.topic(), n, Long::sum));
     return out;
   }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param incidentId an incident of this run, or null
  * @param root the entity to ask about (the incident's root or the expected one)
  * @param application an application it affected, or null
- * @param recordsPerTopic records on each topic at the end of the story (absent = unknown)
+ * @param recordsPerTopic records sent to or read from each topic by the demo (absent = unknown)
  * @param liveAfter whether the stack and API stay up after this text (the URLs work now)
  */
 record NextSteps(String bootstrap, String registryUrl, String apiBase, String scenario, String expect,
@@ -53,7 +53,7 @@ record NextSteps(String bootstrap, String registryUrl, String apiBase, String sc
       url(out, "/api/v1/entities/" + enc(root), "health of " + root);
       url(out, "/api/v1/entities/" + enc(root) + "/impact", "what depends on " + root);
     }
-    url(out, "/api/v1/incidents/stream", "incident changes as server-sent events (curl -N)");
+    url(out, "curl -N", "/api/v1/incidents/stream", "incident changes as server-sent events");
     url(out, "/metrics", "Prometheus metrics");
     out.println("  Web view: " + apiBase + "/");
     out.println();
@@ -71,7 +71,11 @@ record NextSteps(String bootstrap, String registryUrl, String apiBase, String sc
   }
 
   private void url(PrintStream out, String path, String what) {
-    out.printf("    %-74s # %s%n", "curl -s '" + apiBase + path + "'", what);
+    url(out, "curl -s", path, what);
+  }
+
+  private void url(PrintStream out, String curl, String path, String what) {
+    out.printf("    %-74s # %s%n", curl + " '" + apiBase + path + "'", what);
   }
 
   /** Entity ids may hold {@code /} ({@code nic:esx-01/vmnic0}); the API takes them %2F-encoded. */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +45,7 @@ final class PacedPublisher implements AutoCloseable {
   private SchemaRegistry registry;
   private final Map<Topic<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
   private final AtomicLong sent = new AtomicLong();
+  private final Map<String, Long> perTopic = new ConcurrentHashMap<>();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private volatile long clock = Long.MIN_VALUE;
   private volatile boolean stopped;
@@ -149,6 +151,11 @@ final class PacedPublisher implements AutoCloseable {
     return sent.get();
   }
 
+  /** Records acknowledged per topic. */
+  Map<String, Long> sentPerTopic() {
+    return Map.copyOf(perTopic);
+  }
+
   /** Whether the live phase has sent everything (or was stopped, or failed). */
   boolean finished() {
     return finished;
@@ -189,6 +196,7 @@ final class PacedPublisher implements AutoCloseable {
             "cannot publish line " + r.lineNumber() + " to " + topic + ": " + e.getMessage(), e));
       } else {
         sent.incrementAndGet();
+        perTopic.merge(topic, 1L, Long::sum);
       }
     });
   }

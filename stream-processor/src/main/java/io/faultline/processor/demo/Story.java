@@ -5,6 +5,7 @@ import io.faultline.correlation.Incident;
 import io.faultline.correlation.IncidentState;
 import io.faultline.correlation.Symptom;
 import io.faultline.correlation.SymptomState;
+import io.faultline.schemas.Topics;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -66,7 +67,7 @@ final class Story {
   private final Map<String, Incident> incidents = new LinkedHashMap<>();
   private final Set<String> rankedFirst = new LinkedHashSet<>();
   private final Set<String> applications = new LinkedHashSet<>();
-  private long candidateRecords;
+  private final Map<String, Long> deadLetters = new TreeMap<>();
   private volatile long liveSince = -1;
 
   Story(PrintStream out) {
@@ -141,9 +142,10 @@ final class Story {
     line(i.getUpdatedAt(), "INCIDENT " + i.getState() + "  " + i.getId() + "  (" + i.getSeverity().name()
         .toLowerCase(Locale.ROOT) + ", version " + i.getVersion() + ")");
     field("root cause", i.getRootCause() + " (" + kind + "), score " + score(i.getScore()));
-    String apps = i.getAffectedApplications().isEmpty() ? "none failing yet"
-        : String.join(", ", i.getAffectedApplications()) + " failing";
-    if (!i.getPredictedAffected().isEmpty()) {
+    boolean resolved = i.getState() == IncidentState.RESOLVED;
+    String apps = i.getAffectedApplications().isEmpty() ? (resolved ? "none failed" : "none failing yet")
+        : String.join(", ", i.getAffectedApplications()) + (resolved ? " were affected" : " failing");
+    if (!resolved && !i.getPredictedAffected().isEmpty()) {
       apps += "; at risk (depend on it, checks still pass): " + String.join(", ", i.getPredictedAffected());
     }
     field("applications", apps);
@@ -152,14 +154,24 @@ final class Story {
       if (top.size() == 3) {
         break;
       }
-      top.add(c.getRank() + ". " + c.getEntity() + " " + score(c.getScore()));
+      // No-break spaces keep one candidate on one line when wrapped.
+      top.add(c.getRank() + ".\u00a0" + c.getEntity() + "\u00a0" + score(c.getScore()));
     }
-    field("candidates", top.isEmpty() ? "(none published)" : String.join("   ", top));
+    field("candidates", top.isEmpty() ? "(none published)" : String.join("\u00a0\u00a0 ", top));
     field("summary", i.getSummary());
   }
 
-  synchronized void onCandidate() {
-    candidateRecords++;
+  /** A record the pipeline could not use: worth a line, it is data the story is missing. */
+  synchronized void onDeadLetter(Instant time, String reason, String sourceTopic) {
+    deadLetters.merge(reason, 1L, Long::sum);
+    if (deadLetters.values().stream().mapToLong(Long::longValue).sum() <= 3) {
+      line(time, "dead letter: a record of " + sourceTopic + " (" + reason + ") went to " + Topics.DEAD_LETTER);
+    }
+  }
+
+  /** Dead letters per reason. */
+  synchronized Map<String, Long> deadLetters() {
+    return Map.copyOf(deadLetters);
   }
 
   /** Entities that were the root (rank 1) of an open incident at some point. */
@@ -174,10 +186,6 @@ final class Story {
 
   synchronized int incidentCount() {
     return incidents.size();
-  }
-
-  synchronized long candidateRecords() {
-    return candidateRecords;
   }
 
   /** Ids of incidents seen, in order of first appearance. */
@@ -196,7 +204,7 @@ final class Story {
     String label = String.format("%-13s", name);
     List<String> wrapped = wrap(text, WIDTH - INDENT.length() - label.length());
     for (int n = 0; n < wrapped.size(); n++) {
-      out.println(INDENT + (n == 0 ? label : " ".repeat(label.length())) + wrapped.get(n));
+      out.println(INDENT + (n == 0 ? label : " ".repeat(label.length())) + wrapped.get(n).replace('\u00a0', ' ').stripTrailing());
     }
   }
 
