@@ -42,9 +42,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code ./faultline demo [--scenario FILE.jsonl] [--speed X] [--port N] [--no-wait]}: the whole story on
- * real parts. Starts a throw-away local stack (broker + registry) and the processor in this JVM with
- * its query API and web view, replays an outage scenario as live probes would deliver it (topology,
- * then telemetry in event-time order on a clock running {@code --speed} times real time), and prints
+ * real parts. Starts a throw-away local stack (broker + registry), publishes the scenario's healthy
+ * run-up, starts the processor in this JVM with its query API and web view, then replays the rest as
+ * live probes would deliver it (event-time order on a clock running {@code --speed} times real time), and prints
  * what the pipeline publishes as it happens: symptoms per layer, every incident change with its root
  * cause, score, applications, top candidates and summary. Then where to look next. In a terminal it
  * keeps everything up until Enter or Ctrl-C; otherwise (or with {@code --no-wait}) it stops at once.

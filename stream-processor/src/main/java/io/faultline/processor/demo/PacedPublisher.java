@@ -74,6 +74,9 @@ final class PacedPublisher implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     // Short linger: a live record should leave within milliseconds of its moment.
     p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    // A broker starved of CPU (a loaded CI machine) may not answer for minutes: keep retrying rather
+    // than abandon the demo after the default two.
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.registry = registry;
   }
