@@ -141,7 +141,10 @@ public final class Demo {
       return outcome.ok() ? 0 : 1;
     } catch (RuntimeException e) {
       out.flush();
-      err.println("faultline demo: " + e.getMessage());
+      if (!session.isClosed()) {
+        // After Ctrl-C the hook is tearing everything down: what fails meanwhile is no news.
+        err.println("faultline demo: " + e.getMessage());
+      }
       return 1;
     } finally {
       session.close();
@@ -467,6 +470,10 @@ public final class Demo {
         }
         sleep(200);
       }
+    }
+
+    synchronized boolean isClosed() {
+      return closed;
     }
 
     /** Ctrl-C: say so, then stop everything (the JVM exits after the hooks). */
