@@ -114,18 +114,15 @@ public final class Demo {
       err.println("faultline demo: " + e.getMessage());
       return 1;
     }
-    int port;
-    try {
-      port = choosePort(o.port());
-    } catch (IllegalStateException e) {
-      err.println("faultline demo: " + e.getMessage());
+    if (o.port() > 0 && !free(o.port())) {
+      err.println("faultline demo: port " + o.port() + " is in use (choose another with --port)");
       return 2;
     }
     Session session = new Session(scenario, out);
     Thread hook = new Thread(() -> session.interrupted(), "faultline-demo-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      Outcome outcome = session.tell(o, expect, expectFile, port);
+      Outcome outcome = session.tell(o, expect, expectFile);
       if (outcome.ok()) {
         out.println("faultline demo: " + outcome.line());
       } else {
@@ -211,7 +208,10 @@ public final class Demo {
     return args[i];
   }
 
-  /** The API port: the one asked for (must be free), else 8080 when free, else any free port. */
+  /**
+   * The API port: the one asked for (must be free), 0 = 8080 when free, else (and for -1) any free
+   * port.
+   */
   static int choosePort(int requested) {
     if (requested > 0) {
       if (!free(requested)) {
@@ -219,7 +219,7 @@ public final class Demo {
       }
       return requested;
     }
-    if (free(PREFERRED_PORT)) {
+    if (requested == 0 && free(PREFERRED_PORT)) {
       return PREFERRED_PORT;
     }
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -229,7 +229,7 @@ public final class Demo {
     }
   }
 
-  private static boolean free(int port) {
+  static boolean free(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return true;
@@ -307,7 +307,7 @@ public final class Demo {
       this.story = new Story(out);
     }
 
-    Outcome tell(Options o, Expectations expect, Path expectFile, int port) {
+    Outcome tell(Options o, Expectations expect, Path expectFile) {
       long t0 = System.nanoTime();
       long liveFrom = liveFrom(probes.firstTime(), expect);
       out.printf("faultline demo: %s, %,d records, %s to %s UTC of event time%n", o.scenario().getFileName(),
@@ -347,7 +347,7 @@ public final class Demo {
       out.printf("  %,d records (%.1f s)%n", history, seconds(t0));
       feed = new StoryFeed(stack.bootstrapServers(), registry, story);
       feed.start();
-      startProcessor(o, port);
+      int port = startProcessor(o);
       awaitRunning();
       apiBase = "http://localhost:" + port;
       out.printf("  processor %s running, exactly-once (%.1f s); reorder grace %d s of event time%n", APPLICATION_ID,
@@ -411,12 +411,35 @@ public final class Demo {
           expect == null ? null : display(expectFile), incident, root, app, counts, liveAfter).print(out);
     }
 
-    private void startProcessor(Options o, int port) {
+    /** Starts the processor with its API; returns the API's port. */
+    private int startProcessor(Options o) {
       try {
         stateDir = Files.createTempDirectory("faultline-demo-state-");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a state directory: " + e.getMessage(), e);
       }
+      int port = choosePort(o.port());
+      RunningProcessor p;
+      try {
+        p = ProcessorApp.startWithApi(processorConfig(o, port), registry);
+      } catch (IllegalStateException e) {
+        if (o.port() > 0 || !e.getMessage().startsWith("cannot listen")) {
+          throw e;
+        }
+        // Our pick was taken meanwhile (other services on a shared machine): any free port will do.
+        port = choosePort(-1);
+        p = ProcessorApp.startWithApi(processorConfig(o, port), registry);
+      }
+      synchronized (this) {
+        processor = p;
+        if (closed) {
+          throw new IllegalStateException("interrupted");
+        }
+      }
+      return port;
+    }
+
+    private LayeredConfig processorConfig(Options o, int port) {
       Map<String, String> flags = new LinkedHashMap<>();
       flags.put(ProcessorApp.BOOTSTRAP_SERVERS, stack.bootstrapServers());
       flags.put(ProcessorApp.REGISTRY_URL, stack.registryUrl());
@@ -426,19 +449,12 @@ public final class Demo {
       // The demo's pace, set here rather than inherited from live defaults (docs/demo.md).
       flags.put("detect.grace.ms", Long.toString(graceFor(o.speed()).toMillis()));
       flags.put("detect.idle.flush.ms", Long.toString(IDLE_FLUSH.toMillis()));
-      // The history burst runs on whatever CPU there is: a starved transaction must not be fenced.
+      // The run-up runs on whatever CPU there is: a starved transaction must not be fenced.
       flags.put(ProcessorApp.STREAMS_PREFIX + "producer.transaction.timeout.ms", "60000");
       flags.put(ApiSettings.PORT, Integer.toString(port));
       flags.put(ApiSettings.BIND_HOST, "127.0.0.1");
       flags.put(ApiSettings.ADVERTISED_HOST, "localhost");
-      LayeredConfig config = ProcessorApp.loadConfig(null, Map.of(), flags);
-      RunningProcessor p = ProcessorApp.startWithApi(config, registry);
-      synchronized (this) {
-        processor = p;
-        if (closed) {
-          throw new IllegalStateException("interrupted");
-        }
-      }
+      return ProcessorApp.loadConfig(null, Map.of(), flags);
     }
 
     /** Waits until Kafka Streams has joined its group and opened its tasks. */
