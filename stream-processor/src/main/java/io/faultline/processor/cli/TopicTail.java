@@ -44,7 +44,7 @@ public final class TopicTail {
     return run(args, System.out, System.err);
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     String topic = null;
     String bootstrap = DEFAULT_BOOTSTRAP;
     String registryUrl = DEFAULT_REGISTRY;

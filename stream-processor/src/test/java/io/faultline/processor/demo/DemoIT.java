@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.faultline.processor.cli.TopicTail;
 import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.scenario.ScenarioFiles;
@@ -58,6 +59,16 @@ class DemoIT {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, incidents.statusCode(), incidents.body());
     assertTrue(incidents.body().contains(ROOT), incidents.body());
+
+    Matcher tail = Pattern.compile("\\./faultline tail faultline\\.incidents --bootstrap (\\S+) --registry (\\S+)")
+        .matcher(printed);
+    assertTrue(tail.find(), printed);
+    ByteArrayOutputStream tailed = new ByteArrayOutputStream();
+    int tailRc = TopicTail.run(new String[] {"faultline.incidents", "--bootstrap", tail.group(1), "--registry",
+        tail.group(2)}, new PrintStream(tailed, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+        StandardCharsets.UTF_8));
+    assertEquals(0, tailRc, text(err));
+    assertTrue(text(tailed).contains("\"state\": \"OPENED\"") && text(tailed).contains(ROOT), text(tailed));
 
     keyboard.write('\n');
     keyboard.flush();
