@@ -29,7 +29,7 @@ record NextSteps(String bootstrap, String registryUrl, String apiBase, String sc
   void print(PrintStream out) {
     out.println();
     out.println("Where to look next" + (liveAfter ? " (the stack, the processor and its API are still running)"
-        : " (the demo's stack stops when it exits: keep it up by running it in a terminal)"));
+        : " (the demo's stack stops when it exits: in a terminal, without --no-wait, it stays up)"));
     out.println();
     out.println("  Topics (keys: UTF-8 ids; values: Avro, Confluent wire format, schemas in the registry):");
     for (Topic<?> t : Topics.ALL) {
