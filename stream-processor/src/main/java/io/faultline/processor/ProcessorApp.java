@@ -171,8 +171,15 @@ public final class ProcessorApp {
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
     BoundedMemoryRocksDbConfig.bindTo(meters);
-    ProcessorApi api = withApi ? ProcessorApi.start(ApiSettings.from(config), streams, topology, adminProps, registry,
-        new FaultlineMetrics(meters), new RootCauseAnalyzer(settings.analysis())) : null;
+    ProcessorApi api;
+    try {
+      api = withApi ? ProcessorApi.start(ApiSettings.from(config), streams, topology, adminProps, registry,
+          new FaultlineMetrics(meters), new RootCauseAnalyzer(settings.analysis())) : null;
+    } catch (RuntimeException e) {
+      // A port in use must not leave a constructed (never started) Kafka Streams holding its resources.
+      streams.close();
+      throw e;
+    }
     streams.start();
     LOG.info("processor {} started: kafka {}, state {}, {} detection task(s), tick {} ms",
         config.string(APPLICATION_ID), config.string(BOOTSTRAP_SERVERS), config.string(STATE_DIR),

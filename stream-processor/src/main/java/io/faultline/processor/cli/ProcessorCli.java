@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * Entry point of the stream-processor module's commands ({@code ./faultline demo|processor|replay|
- * simulate|bench}); the launcher passes the command name as the first argument.
+ * simulate|tail|bench}); the launcher passes the command name as the first argument.
  */
 public final class ProcessorCli {
 
@@ -31,6 +31,7 @@ public final class ProcessorCli {
       case "simulate" -> SimulateCli.run(rest);
       case "processor" -> ProcessorApp.run(rest);
       case "replay" -> ReplayCli.run(rest);
+      case "tail" -> TopicTail.run(rest);
       case "bench" -> {
         if (rest.length > 0 && rest[0].equals("accuracy")) {
           yield AccuracyBench.run(Arrays.copyOfRange(rest, 1, rest.length));

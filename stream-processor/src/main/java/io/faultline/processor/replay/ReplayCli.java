@@ -391,7 +391,11 @@ public final class ReplayCli {
     }
   }
 
-  private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> sourceEnd) {
+  /**
+   * Whether consumer group {@code group} has committed the end of {@code sourceEnd} and of every
+   * other partition it has offsets for (its internal topics).
+   */
+  public static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> sourceEnd) {
     Map<TopicPartition, OffsetAndMetadata> committed =
         get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "read the replay's offsets");
     for (Map.Entry<TopicPartition, Long> e : sourceEnd.entrySet()) {
