@@ -2,6 +2,9 @@ package io.faultline.processor;
 
 import io.faultline.correlation.Incident;
 import io.faultline.correlation.RootCauseCandidate;
+import io.faultline.processor.detect.DetectionSettings;
+import io.faultline.processor.replay.OutputFormat;
+import io.faultline.processor.replay.ReplayCli;
 import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.config.LayeredConfig;
@@ -9,11 +12,15 @@ import io.faultline.schemas.registry.InMemorySchemaRegistry;
 import io.faultline.schemas.scenario.ScenarioReader;
 import io.faultline.schemas.scenario.ScenarioRecord;
 import io.faultline.schemas.serde.AvroSerde;
-import io.faultline.processor.detect.DetectionSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,41 +39,53 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The whole engine (detection + correlation, as {@link ProcessorApp} builds it, with the app's
- * streams config) in a TopologyTestDriver. TopologyTestDriver runs one task per sub-topology, so
- * there is one detection task: one upstream partition.
+ * The whole engine in-process: the topology {@link ProcessorApp#buildTopology} builds, with the app's
+ * streams config and the settings {@code faultline replay} uses (reorder across an hour, the replay's
+ * idle flush), driven by Kafka's TopologyTestDriver. Records go in with their event time as
+ * timestamp, in file order, as the publisher sends them; wall-clock time only passes when
+ * {@link #finish()} lets it, so the idle flush happens exactly once, at the end of the input, never
+ * because a loaded machine starved a thread.
+ *
+ * <p>Used by the engine tests and by {@code bench accuracy} (hundreds of scenarios in minutes instead
+ * of a broker round trip each). TopologyTestDriver runs one task per sub-topology: one detection
+ * task, i.e. one telemetry partition; the broker path ({@code bench accuracy --broker}) runs the same
+ * topology over the real topics.
  */
-final class EngineDriver implements AutoCloseable {
-  static final Instant WALL_CLOCK = Instant.parse("2026-11-21T12:00:00Z");
+public final class EngineDriver implements AutoCloseable {
+  public static final Instant WALL_CLOCK = Instant.parse("2026-11-21T12:00:00Z");
 
-  final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-  final Topology topology;
-  final TopologyTestDriver driver;
+  public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+  public final Topology topology;
+  public final TopologyTestDriver driver;
   private final AvroSerde<SpecificRecord> values = AvroSerde.anySpecific(registry);
   private final Map<String, TestInputTopic<String, byte[]>> inputs = new HashMap<>();
   private final TestOutputTopic<String, Incident> incidents;
   private final TestOutputTopic<String, RootCauseCandidate> candidates;
   private final TestOutputTopic<byte[], byte[]> deadLetters;
   private final Path stateDir;
+  private final Duration idleFlush;
+  private long piped;
 
-  EngineDriver(Map<String, String> overrides) {
+  public EngineDriver(Map<String, String> overrides) {
     this(overrides, null);
   }
 
   /** With {@code meters}, the engine records its metrics there, as {@code ProcessorApp} wires it. */
-  EngineDriver(Map<String, String> overrides, io.micrometer.core.instrument.MeterRegistry meters) {
+  public EngineDriver(Map<String, String> overrides, MeterRegistry meters) {
     try {
-      stateDir = Files.createTempDirectory("engine-test");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      stateDir = Files.createTempDirectory("faultline-engine-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     Map<String, String> flags = new HashMap<>(overrides);
     flags.putIfAbsent(ProcessorApp.STATE_DIR, stateDir.toString());
     flags.putIfAbsent("telemetry.partitions", "1");
-    // A replay: reorder across an hour, as `replay` runs it.
+    // As `replay` runs it: the shuffled file is fully reordered, the buffer released when input stops.
     flags.putIfAbsent("detect.grace.ms", Long.toString(DetectionSettings.forReplay().grace().toMillis()));
+    flags.putIfAbsent("detect.idle.flush.ms", Long.toString(ReplayCli.DEFAULT_IDLE_FLUSH_MS));
     LayeredConfig config = ProcessorApp.loadConfig(null, Map.of(), flags);
     ProcessorSettings settings = ProcessorSettings.from(config);
+    idleFlush = settings.detection().idleFlush();
     topology = ProcessorApp.buildTopology(settings, registry);
     Properties props = ProcessorApp.streamsConfig(config);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -86,36 +105,57 @@ final class EngineDriver implements AutoCloseable {
     deadLetters = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Pipes a scenario in file order, record timestamps = event time (topology without time: 0). */
-  void replay(Path scenario) {
+  /** Pipes a scenario in file order (record timestamps = event time; topology without time: 0), then {@link #finish()}. */
+  public void replay(Path scenario) {
     ScenarioReader.read(scenario, this::pipe);
-    // The end of the input: wall-clock time passes, detection flushes (in batches, one per
-    // punctuation: the driver fires a punctuator once per advance) and declares itself idle.
-    driver.advanceWallClockTime(Duration.ofSeconds(5));
-    for (int i = 0; i < 100; i++) {
+    finish();
+  }
+
+  /**
+   * The end of the input: the idle-flush time passes on the wall clock, then detection releases its
+   * buffer batch after batch, one batch per punctuation (the driver fires a punctuator once per
+   * advance), and declares itself idle.
+   */
+  public void finish() {
+    driver.advanceWallClockTime(idleFlush.plusSeconds(1));
+    // At least one record per batch is released per punctuation; a margin for the idle marker.
+    long steps = piped / 500 + 50;
+    for (long i = 0; i < steps; i++) {
       driver.advanceWallClockTime(Duration.ofMillis(100));
     }
   }
 
-  void pipe(ScenarioRecord r) {
+  public void pipe(ScenarioRecord r) {
     String topic = r.topic().name();
     long ts = r.hasTime() ? r.timestamp() : 0;
     pipeBytes(topic, r.key(), values.serialize(topic, (SpecificRecord) r.value()), ts);
   }
 
-  void pipeBytes(String topic, String key, byte[] value, long timestamp) {
+  public void pipeBytes(String topic, String key, byte[] value, long timestamp) {
     inputs.get(topic).pipeInput(new TestRecord<>(key, value, (Headers) null, timestamp));
+    piped++;
   }
 
-  List<Incident> incidents() {
+  /** Incident records written since the last read. */
+  public List<Incident> incidents() {
     return incidents.readValuesToList();
   }
 
-  List<RootCauseCandidate> candidates() {
+  /** Candidate records written since the last read. */
+  public List<RootCauseCandidate> candidates() {
     return candidates.readValuesToList();
   }
 
-  List<TestRecord<byte[], byte[]>> deadLetters() {
+  /** Candidates and incidents written since the last read, as `replay` prints them and in its order. */
+  public List<OutputFormat.Line> lines() {
+    List<OutputFormat.Line> out = new ArrayList<>();
+    candidates().forEach(c -> out.add(OutputFormat.line(c)));
+    incidents().forEach(i -> out.add(OutputFormat.line(i)));
+    out.sort(OutputFormat.Line.ORDER);
+    return out;
+  }
+
+  public List<TestRecord<byte[], byte[]>> deadLetters() {
     return deadLetters.readRecordsToList();
   }
 
@@ -123,8 +163,8 @@ final class EngineDriver implements AutoCloseable {
   public void close() {
     driver.close();
     try (var files = Files.walk(stateDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException ignored) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
       // a temp directory left behind is harmless
     }
   }
