@@ -84,6 +84,7 @@ public final class RootCauseAnalyzer {
     final Map<String, Long> onset = new HashMap<>();
     final Map<String, Double> inferenceShare = new HashMap<>();
     final Set<String> impaired = new HashSet<>();
+    final Set<String> degradedAnyOf = new HashSet<>();
     /** candidate -> (explained symptomatic entity -> path [candidate..entity]). */
     final Map<String, SortedMap<String, List<String>>> explains = new TreeMap<>();
 
@@ -142,6 +143,7 @@ public final class RootCauseAnalyzer {
       failing.addAll(symptomsByEntity.keySet());
       inferSilentFailures(region);
       propagateImpairment();
+      findDegradedAnyOf();
       for (String entity : symptomsByEntity.keySet()) {
         walkExplanations(entity);
       }
@@ -231,8 +233,33 @@ public final class RootCauseAnalyzer {
       }
     }
 
+    /**
+     * Whether failures below {@code id} reach what needs it. An any-of entity (a pool) shields its
+     * users from members that left rotation (reported DOWN by the pool, or silent), as long as
+     * enough remain; a member that is impaired but still in rotation (slow datastore, paging host)
+     * keeps taking its share of the requests, and the pool's users see that share fail or slow down.
+     */
     private boolean gateOpen(String id) {
-      return graph.minHealthy(id) == null || impaired.contains(id);
+      return graph.minHealthy(id) == null || impaired.contains(id) || degradedAnyOf.contains(id);
+    }
+
+    /** Any-of entities with an impaired dependency that is still in rotation. */
+    private void findDegradedAnyOf() {
+      for (String x : impaired) {
+        if (outOfRotation(x)) {
+          continue;
+        }
+        for (String y : dependents(x)) {
+          if (graph.minHealthy(y) != null && !impaired.contains(y)) {
+            degradedAnyOf.add(y);
+          }
+        }
+      }
+    }
+
+    private boolean outOfRotation(String member) {
+      List<ObservedSymptom> own = symptomsByEntity.get(member);
+      return own != null && own.stream().anyMatch(s -> s.signal().equals("pool.member") || s.signal().equals("silence"));
     }
 
     /** Failing entities and, upwards, what needs them; any-of entities only below their threshold. */

@@ -205,6 +205,10 @@ public final class AccuracyBench {
         }
         for (Future<Outcome> f : futures) {
           outcomes.add(report(f.get(), verbose, err));
+          if (outcomes.size() % 24 == 0 || outcomes.size() == cases.size()) {
+            err.printf(Locale.ROOT, "  %d of %d scenarios, %.0f s%n", outcomes.size(), cases.size(),
+                (System.nanoTime() - t0) / 1e9);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -226,7 +230,7 @@ public final class AccuracyBench {
     report.parameter("seeds", suite.name() + " " + suite.firstSeed() + "-" + (suite.firstSeed() + suite.scenarios() - 1))
         .parameter("scenarios", suite.scenarios())
         .parameter("minutes", suite.minutes())
-        .parameter("entities", "60/120/180")
+        .parameter("entities", "50/70/90")
         .parameter("sampling", "10 s")
         .parameter("path", broker ? "broker (replay)" : "in-process (TopologyTestDriver), " + threads + " thread(s)")
         .parameter("seconds", Math.round(seconds));
