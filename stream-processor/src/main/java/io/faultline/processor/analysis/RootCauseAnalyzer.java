@@ -36,7 +36,10 @@ import java.util.TreeSet;
  *       than {@code minHealthy} of its dependencies are unimpaired. One member of a redundant pool
  *       down explains nothing above the pool.
  *   <li>A candidate <b>explains</b> a symptomatic entity when a dependency path leads from the
- *       entity down to the candidate, passing any-of entities only where they are impaired.
+ *       entity down to the candidate, passing any-of entities only where they are impaired or
+ *       degraded: an impaired member still in rotation (no DOWN report from the pool, not silent)
+ *       keeps serving its share of the requests, so a slow datastore under one member of a
+ *       redundant pool does reach the pool's users; a member that left rotation does not.
  *   <li>A failing entity is a <b>root</b> unless a failing entity below it, that started no later
  *       (within a tolerance), explains it; each root's explained symptoms form a group.
  *   <li>In each group every candidate is scored in 0..1 from its own evidence (symptomatic,
