@@ -37,7 +37,10 @@ import java.util.TreeSet;
  *       than {@code minHealthy} of its dependencies are unimpaired. One member of a redundant pool
  *       down explains nothing above the pool.
  *   <li>A candidate <b>explains</b> a symptomatic entity when a dependency path leads from the
- *       entity down to the candidate, passing any-of entities only where they are impaired.
+ *       entity down to the candidate, passing any-of entities only where they are impaired or
+ *       degraded: an impaired member still in rotation (no DOWN report from the pool, not silent)
+ *       keeps serving its share of the requests, so a slow datastore under one member of a
+ *       redundant pool does reach the pool's users; a member that left rotation does not.
  *   <li>A failing entity is a <b>root</b> unless a failing entity below it, that started no later
  *       (within a tolerance), explains it; each root's explained symptoms form a group.
  *   <li>In each group every candidate is scored in 0..1 from its own evidence (symptomatic,
@@ -85,6 +88,7 @@ public final class RootCauseAnalyzer {
     final Map<String, Long> onset = new HashMap<>();
     final Map<String, Double> inferenceShare = new HashMap<>();
     final Set<String> impaired = new HashSet<>();
+    final Set<String> degradedAnyOf = new HashSet<>();
     /** candidate -> (explained symptomatic entity -> path [candidate..entity]). */
     final Map<String, SortedMap<String, List<String>>> explains = new TreeMap<>();
 
@@ -143,6 +147,7 @@ public final class RootCauseAnalyzer {
       failing.addAll(symptomsByEntity.keySet());
       inferSilentFailures(region);
       propagateImpairment();
+      findDegradedAnyOf();
       for (String entity : symptomsByEntity.keySet()) {
         walkExplanations(entity);
       }
@@ -232,8 +237,33 @@ public final class RootCauseAnalyzer {
       }
     }
 
+    /**
+     * Whether failures below {@code id} reach what needs it. An any-of entity (a pool) shields its
+     * users from members that left rotation (reported DOWN by the pool, or silent), as long as
+     * enough remain; a member that is impaired but still in rotation (slow datastore, paging host)
+     * keeps taking its share of the requests, and the pool's users see that share fail or slow down.
+     */
     private boolean gateOpen(String id) {
-      return graph.minHealthy(id) == null || impaired.contains(id);
+      return graph.minHealthy(id) == null || impaired.contains(id) || degradedAnyOf.contains(id);
+    }
+
+    /** Any-of entities with an impaired dependency that is still in rotation. */
+    private void findDegradedAnyOf() {
+      for (String x : impaired) {
+        if (outOfRotation(x)) {
+          continue;
+        }
+        for (String y : dependents(x)) {
+          if (graph.minHealthy(y) != null && !impaired.contains(y)) {
+            degradedAnyOf.add(y);
+          }
+        }
+      }
+    }
+
+    private boolean outOfRotation(String member) {
+      List<ObservedSymptom> own = symptomsByEntity.get(member);
+      return own != null && own.stream().anyMatch(s -> s.signal().equals("pool.member") || s.signal().equals("silence"));
     }
 
     /** Failing entities and, upwards, what needs them; any-of entities only below their threshold. */

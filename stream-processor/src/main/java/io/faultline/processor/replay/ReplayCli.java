@@ -79,7 +79,7 @@ public final class ReplayCli {
    * has all its input in Kafka before the processor starts, so a pause is only a starved or
    * rebalancing thread: wait much longer than live operation (2 s) before calling it the end.
    */
-  static final long DEFAULT_IDLE_FLUSH_MS = 15_000;
+  public static final long DEFAULT_IDLE_FLUSH_MS = 15_000;
   /** Output quiet time after the idle flush before the run counts as finished. */
   static final long QUIET_AFTER_FLUSH_MS = 5_000;
   static final long DEFAULT_TIMEOUT_S = 900;

@@ -199,6 +199,46 @@ class RootCauseAnalyzerTest {
     assertEquals(List.of("host:h", "vm:a", "pool:shop", "app:shop"), d.get(0).top().paths().get("app:shop"));
   }
 
+  /** app:shop on pool:shop (needs 1 of vm:a, vm:b); vm:a on datastore:slow, vm:b on datastore:ok. */
+  static DependencyGraph redundantPoolOnTwoDatastores() {
+    DependencyGraph g = new DependencyGraph();
+    g.putEntity("app:shop", EntityKind.APPLICATION, null, Map.of());
+    g.putEntity("pool:shop", EntityKind.POOL, 1, Map.of());
+    g.putEntity("vm:a", EntityKind.VM, null, Map.of());
+    g.putEntity("vm:b", EntityKind.VM, null, Map.of());
+    g.putEntity("datastore:slow", EntityKind.DATASTORE, null, Map.of());
+    g.putEntity("datastore:ok", EntityKind.DATASTORE, null, Map.of());
+    g.putDependency("app:shop", "pool:shop");
+    g.putDependency("pool:shop", "vm:a");
+    g.putDependency("pool:shop", "vm:b");
+    g.putDependency("vm:a", "datastore:slow");
+    g.putDependency("vm:b", "datastore:ok");
+    return g;
+  }
+
+  @Test
+  void shouldBlameDatastoreUnderOneMemberWhenRedundantPoolsUsersSlowDown() {
+    // The member is slow, not gone: it stays in rotation and its share of the requests fails.
+    List<ObservedSymptom> s = List.of(critical("datastore:slow", "disk.writeLatencyMs", null, 0),
+        appFails("app:shop", 25));
+    Set<String> monitored = Set.of("app:shop", "vm:a", "vm:b", "datastore:slow", "datastore:ok");
+    List<Diagnosis> d = analyzer.analyze(redundantPoolOnTwoDatastores(), s, monitored, T0);
+    assertEquals(1, d.size(), () -> d.toString());
+    assertEquals("datastore:slow", d.get(0).top().entity());
+    assertEquals(List.of("datastore:slow", "vm:a", "pool:shop", "app:shop"), d.get(0).top().paths().get("app:shop"));
+  }
+
+  @Test
+  void shouldKeepAppFailureApartWhenTheImpairedMemberLeftRotation() {
+    // The pool took vm:a out (DOWN) and vm:b carries the load: the app's failure is its own.
+    List<ObservedSymptom> s = List.of(critical("datastore:slow", "disk.writeLatencyMs", null, 0),
+        critical("vm:a", "pool.member", "pool:shop", 5), appFails("app:shop", 25));
+    Set<String> monitored = Set.of("app:shop", "vm:a", "vm:b", "datastore:slow", "datastore:ok");
+    List<Diagnosis> d = analyzer.analyze(redundantPoolOnTwoDatastores(), s, monitored, T0);
+    assertEquals(2, d.size(), () -> d.toString());
+    assertEquals(Set.of("app:shop", "datastore:slow"), Set.of(d.get(0).top().entity(), d.get(1).top().entity()));
+  }
+
   @Test
   void shouldSeparateTwoUnrelatedFaultsIntoTwoDiagnoses() {
     List<ObservedSymptom> s = List.of(
