@@ -186,7 +186,9 @@ public final class LatencyBench {
       measuredMax = ThroughputBench.measure(t, cluster, log).endToEnd();
       rate = Math.max(100, Math.round(measuredMax / 2));
     }
-    int pairs = Math.max(1, (o.faults() + 1) / 2);
+    // One pair per fault: the partner of a failed resolver shares its names, and a fault of the partner while
+    // the first incident is open would be absorbed by it (by design, README "Recovery tails"), not a new one.
+    int pairs = o.faults();
     int dnsSeries = pairs * LiveEstate.NAMES_PER_PAIR * 2;
     int interval = backgroundIntervalMs(rate, o.entities(), dnsSeries);
     LiveEstate estate = new LiveEstate(pairs, o.entities(), interval, 42);
@@ -296,13 +298,10 @@ public final class LatencyBench {
     return report;
   }
 
-  /** Each resolver at most once, alternating between pairs so a pair's shared names recover in between. */
+  /** The first resolver of each pair, once each: every fault hits names no earlier fault touched. */
   static List<String> faultOrder(List<String> resolvers, int faults) {
     List<String> order = new ArrayList<>();
     for (int i = 0; i < resolvers.size() && order.size() < faults; i += 2) {
-      order.add(resolvers.get(i));
-    }
-    for (int i = 1; i < resolvers.size() && order.size() < faults; i += 2) {
       order.add(resolvers.get(i));
     }
     return order;
