@@ -320,7 +320,9 @@ public final class LatencyBench {
       throw new IllegalStateException("the processor stopped (state " + s + ")");
     }
     if (load.failure.get() != null) {
-      throw new IllegalStateException("the load generator failed: " + load.failure.get().getMessage());
+      // A probe would spool; the bench must not: a load the broker does not take measures nothing.
+      throw new IllegalStateException("the broker did not take the load (lower --rate): "
+          + load.failure.get().getMessage());
     }
     if (System.currentTimeMillis() > deadline) {
       throw new IllegalStateException("the processor did not start within two minutes");
