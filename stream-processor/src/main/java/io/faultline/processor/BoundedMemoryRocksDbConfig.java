@@ -21,8 +21,11 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
   public static final String CACHE_BYTES = "faultline.rocksdb.cache.bytes";
   public static final String WRITE_BUFFER_BYTES = "faultline.rocksdb.write.buffer.bytes";
-  public static final long DEFAULT_CACHE_BYTES = 64L << 20;
-  public static final long DEFAULT_WRITE_BUFFER_BYTES = 32L << 20;
+  public static final long DEFAULT_CACHE_BYTES = 128L << 20;
+  // 16 MiB shared by ~40 stores made every memtable flush small and often: RocksDB flush and compaction
+  // took three times the stream thread's CPU (docs/benchmarks.md), and at 100k entities one store
+  // reached file number 8,988 in 15 minutes (docs/benchmarks-scale.md).
+  public static final long DEFAULT_WRITE_BUFFER_BYTES = 64L << 20;
 
   private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
   private static final long BLOCK_SIZE = 16 << 10;

@@ -17,14 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates the pipeline's topics that are missing (from {@link Topics}) and reads back what exists. */
-final class TopicSetup {
+public final class TopicSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
   private static final long TIMEOUT_S = 30;
 
   private TopicSetup() {}
 
   /** Creates every missing topic; telemetry topics get {@code telemetryPartitions}. */
-  static void createMissing(Admin admin, int telemetryPartitions, short replication) {
+  public static void createMissing(Admin admin, int telemetryPartitions, short replication) {
     List<NewTopic> wanted = new ArrayList<>();
     for (Topic<?> t : Topics.ALL) {
       int partitions = Topics.TELEMETRY.contains(t) ? telemetryPartitions : t.partitions();

@@ -397,6 +397,9 @@ public final class RootCauseAnalyzer {
       }
       scored.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::entity));
       List<Candidate> top = new ArrayList<>(scored.subList(0, Math.min(settings.maxCandidates(), scored.size())));
+      // The blast-radius walk is the costly part of a candidate and plays no part in its score: only the ranked ones get it.
+      top.replaceAll(k -> new Candidate(k.entity(), k.score(), k.explains(), k.paths(), predictedAffected(k.entity()),
+          k.reasons()));
 
       List<ObservedSymptom> symptoms = new ArrayList<>();
       long first = UNKNOWN;
@@ -463,7 +466,8 @@ public final class RootCauseAnalyzer {
 
       double score = own * (0.4 + 0.6 * coverage) * victimFactor * temporal;
       score = Math.round(Math.min(1.0, Math.max(0.0, score)) * 10_000) / 10_000.0;
-      return new Candidate(c, score, new TreeSet<>(paths.keySet()), Map.copyOf(paths), predictedAffected(c), List.copyOf(reasons));
+      return new Candidate(c, score, new TreeSet<>(paths.keySet()), Map.copyOf(paths), new TreeSet<>(),
+          List.copyOf(reasons));
     }
 
     /** Applications and services that need {@code c} (through impaired paths) and still pass. */

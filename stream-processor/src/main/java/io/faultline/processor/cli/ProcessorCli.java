@@ -1,7 +1,9 @@
 package io.faultline.processor.cli;
 
 import io.faultline.processor.ProcessorApp;
+import io.faultline.processor.bench.LatencyBench;
 import io.faultline.processor.bench.ScaleBench;
+import io.faultline.processor.bench.ThroughputBench;
 import io.faultline.processor.demo.Demo;
 import io.faultline.processor.eval.AccuracyBench;
 import io.faultline.processor.replay.ReplayCli;
@@ -33,15 +35,19 @@ public final class ProcessorCli {
       case "replay" -> ReplayCli.run(rest);
       case "tail" -> TopicTail.run(rest);
       case "bench" -> {
-        if (rest.length > 0 && rest[0].equals("accuracy")) {
-          yield AccuracyBench.run(Arrays.copyOfRange(rest, 1, rest.length));
-        }
-        if (rest.length > 0 && rest[0].equals("scale")) {
-          yield ScaleBench.run(Arrays.copyOfRange(rest, 1, rest.length));
-        }
-        System.err.println("faultline bench: unknown benchmark '" + (rest.length > 0 ? rest[0] : "")
-            + "' (available: accuracy, scale)");
-        yield 2;
+        String kind = rest.length > 0 ? rest[0] : "";
+        String[] benchArgs = rest.length > 0 ? Arrays.copyOfRange(rest, 1, rest.length) : rest;
+        yield switch (kind) {
+          case "accuracy" -> AccuracyBench.run(benchArgs);
+          case "throughput" -> ThroughputBench.run(benchArgs);
+          case "latency" -> LatencyBench.run(benchArgs);
+          case "scale" -> ScaleBench.run(benchArgs);
+          default -> {
+            System.err.println("faultline bench: unknown benchmark '" + kind + "' (available: accuracy, throughput, "
+                + "latency, scale, probe, all)");
+            yield 2;
+          }
+        };
       }
       default -> {
         System.err.println("faultline: unknown command '" + args[0] + "' (try ./faultline help)");

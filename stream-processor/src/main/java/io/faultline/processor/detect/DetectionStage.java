@@ -5,6 +5,7 @@ import io.faultline.internal.CorrelationInputKind;
 import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.registry.SchemaRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -47,6 +49,9 @@ public final class DetectionStage {
   public static final String MONITORED_STORE = "detect-monitored";
   public static final String SILENCE_INDEX_STORE = "detect-silence-index";
 
+  /** Up to this grace the reorder buffer is an in-memory store (changelogged); above it, RocksDB. */
+  public static final Duration IN_MEMORY_BUFFER_MAX_GRACE = Duration.ofMinutes(1);
+
   /** Metric group of the stage's own metrics ({@code dead-letter-total{task-id,reason}}). */
   public static final String METRICS_GROUP = "faultline-detect-metrics";
 
@@ -55,8 +60,14 @@ public final class DetectionStage {
   /** Adds the detection stage; returns the stream of CorrelationInput (key: entity or "") for the correlation stage. */
   public static KStream<String, CorrelationInput> build(StreamsBuilder builder, DetectionSettings settings,
                                                         SchemaRegistry registry) {
+    // The buffer holds about grace x input rate records. Live (grace of a second or so) that is a few
+    // thousand, every one written and deleted again within the grace: memory serves it without RocksDB's
+    // memtable flushes and compactions. A replay's hour of grace can hold a whole recording: RocksDB.
+    // Either way it is changelogged, so a moved task resumes with its buffer.
+    KeyValueBytesStoreSupplier buffer = settings.grace().compareTo(IN_MEMORY_BUFFER_MAX_GRACE) <= 0
+        ? Stores.inMemoryKeyValueStore(REORDER_BUFFER_STORE) : Stores.persistentKeyValueStore(REORDER_BUFFER_STORE);
     builder.addStateStore(persistent(REORDER_BUFFER_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(REORDER_BUFFER_STORE), Serdes.Bytes(), Serdes.ByteArray())));
+        buffer, Serdes.Bytes(), Serdes.ByteArray())));
     builder.addStateStore(persistent(REORDER_META_STORE, Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(REORDER_META_STORE), Serdes.String(), Serdes.Long())));
     builder.addStateStore(persistent(STATE_STORE, Stores.keyValueStoreBuilder(
@@ -98,6 +109,8 @@ public final class DetectionStage {
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistent(String name, StoreBuilder<KeyValueStore<K, V>> b) {
     // Changelogged so a task restored elsewhere resumes with its buffer, baselines and episodes.
-    return b.withLoggingEnabled(Map.of());
+    // Cached: a sample that enters and leaves the reorder buffer, or a state written several times,
+    // within one commit interval reaches RocksDB and the changelog once (or not at all), not per record.
+    return b.withLoggingEnabled(Map.of()).withCachingEnabled();
   }
 }

@@ -184,7 +184,10 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     released = more ? last : target;
     meta.put(RELEASED, released);
     boolean flushed = flushing && !more;
-    if (flushed || watermarkSent == NONE || released - watermarkSent >= settings.watermarkInterval().toMillis()) {
+    // On the interval's grid, not an interval after the last one: the correlator's ticks lie on that grid,
+    // so the watermark that lets it evaluate a tick leaves as soon as the tick is released, not up to an interval later.
+    long interval = settings.watermarkInterval().toMillis();
+    if (flushed || watermarkSent == NONE || Math.floorDiv(released, interval) > Math.floorDiv(watermarkSent, interval)) {
       watermarkSent = released;
       meta.put(WATERMARK_SENT, watermarkSent);
       context.forward(new Record<>("", new DetectionEvent.Watermark(released), Math.max(0, released)));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.faultline.correlation.Incident;
+import io.faultline.processor.detect.DetectionSettings;
 import io.faultline.processor.replay.ScenarioPublisher;
 import io.faultline.schemas.scenario.ScenarioFiles;
 import io.faultline.schemas.Topics;
@@ -118,6 +119,8 @@ class ProcessorClusterIT {
       s.put(ApiSettings.ADVERTISED_HOST, "localhost");
       s.put(ApiSettings.BIND_HOST, "127.0.0.1");
       s.put("shutdown.timeout.ms", "20000");
+      // A recorded scenario (shuffled by minutes) is replayed with the replay grace, not the live 500 ms.
+      s.put("detect.grace.ms", Long.toString(DetectionSettings.forReplay().grace().toMillis()));
       s.put("streams.num.standby.replicas", "1");
       // Detect the killed instance in seconds rather than the 45 s default.
       s.put("streams.session.timeout.ms", "8000");

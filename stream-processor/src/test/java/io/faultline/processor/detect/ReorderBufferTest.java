@@ -90,7 +90,7 @@ class ReorderBufferTest {
       for (int i = 0; i <= 10; i++) {
         d.pipe(disk(ARRAY, i * 10, 2.5, 0));
       }
-      DiskSample late = disk(ARRAY, 55, 2.5, 0); // 100 s stream time - 30 s grace: 55 s was released
+      DiskSample late = disk(ARRAY, 55, 2.5, 0); // stream time 100 s minus the live grace: 55 s was released
       byte[] bytes = d.encode(late);
       d.pipeBytes(Topics.DISK.name(), ARRAY, bytes, late.getEventTime().toEpochMilli());
 

@@ -1,0 +1,471 @@
+package io.faultline.processor.bench;
+
+import io.faultline.processor.ProcessorApp;
+import io.faultline.processor.RunningProcessor;
+import io.faultline.processor.replay.ReplayCli;
+import io.faultline.processor.sim.FaultKind;
+import io.faultline.processor.sim.ScenarioGenerator;
+import io.faultline.processor.sim.SimulationSpec;
+import io.faultline.schemas.Topic;
+import io.faultline.schemas.Topics;
+import io.faultline.schemas.bench.BenchReport;
+import io.faultline.schemas.config.ConfigException;
+import io.faultline.schemas.config.LayeredConfig;
+import io.faultline.schemas.scenario.ScenarioReader;
+import io.faultline.schemas.serde.AvroSerde;
+import io.faultline.stack.StackException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * {@code faultline bench throughput [--events N] [--entities N] [--seed N] [--bootstrap B --registry URL]
+ * [--set key=value]...}: sustained telemetry events per second through the whole topology, next to the
+ * broker's raw produce and consume rates for the same records (stream-processor/docs/benchmarks.md).
+ *
+ * <ol>
+ *   <li>A simulated estate ({@link ScenarioGenerator}: all seven telemetry topics, noise, two faults)
+ *       is serialized once, in memory, as Avro in the Confluent wire format.
+ *   <li>Raw produce: the records are sent with the probe agent's producer settings; the time from
+ *       the first send to the last acknowledgement.
+ *   <li>Raw consume: one {@code read_committed} consumer reads them back (no decoding).
+ *   <li>End to end: the processor, with the product's configuration, starts under a fresh
+ *       application id at this run's first record; the time from RUNNING until every stage has
+ *       committed its input: the telemetry (and topology) partitions at the end this run produced, and
+ *       the correlation-input repartition topic at its end offset read once the first condition held.
+ * </ol>
+ */
+public final class ThroughputBench {
+  static final String USAGE = "usage: faultline bench throughput [--events N] [--entities N] [--seed N] "
+      + "[--bootstrap HOST:PORT --registry URL] [--set key=value]... [--timeout-s N]";
+
+  /** Parsed arguments; {@code flags} are processor configuration overrides ({@code --set}). */
+  record Options(long events, int entities, long seed, String bootstrap, String registry,
+                 Map<String, String> flags, long timeoutS) {}
+
+  /** What the end-to-end run measured. */
+  record EndToEnd(long startupNanos, long processNanos, long drainNanos, long correlationInput,
+                  long sustainedFrom, long sustainedTo, long sustainedNanos, double processorCpuS, double brokerCpuS) {}
+
+  /** Sampling interval of the generated estate. */
+  static final int SAMPLING_MS = 1_000;
+
+  private ThroughputBench() {}
+
+  public static int run(String[] args) {
+    return run(args, System.out, System.err);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    ReplayCli.quietClients();
+    Options o;
+    try {
+      o = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("faultline bench throughput: " + e.getMessage());
+      return 2;
+    }
+    if (o == null) {
+      out.println(USAGE);
+      return 0;
+    }
+    try {
+      ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null, Map.of(), o.flags()));
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("faultline bench throughput: " + e.getMessage());
+      return 2;
+    }
+    try {
+      measure(o, err).printAndWrite(out);
+      return 0;
+    } catch (StackException | IllegalStateException | UncheckedIOException e) {
+      err.println("faultline bench throughput: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("faultline bench throughput: cannot write the report: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  static Options parse(String[] args) {
+    long events = 1_000_000;
+    int entities = 15_000;
+    long seed = 7;
+    String bootstrap = null;
+    String registry = null;
+    long timeout = 900;
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String v = i + 1 < args.length ? args[i + 1] : null;
+      switch (a) {
+        case "--events" -> events = BenchArgs.number(a, v, 1_000, 100_000_000);
+        case "--entities" -> entities = (int) BenchArgs.number(a, v, SimulationSpec.MIN_ENTITIES, 1_000_000);
+        case "--seed" -> seed = BenchArgs.number(a, v, 0, Long.MAX_VALUE);
+        case "--bootstrap" -> bootstrap = BenchArgs.value(a, v);
+        case "--registry" -> registry = BenchArgs.value(a, v);
+        case "--timeout-s" -> timeout = BenchArgs.number(a, v, 1, 86_400);
+        case "--set" -> BenchArgs.flag(a, v, flags);
+        case "-h", "--help" -> {
+          return null;
+        }
+        default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
+      }
+      i++;
+    }
+    if ((bootstrap == null) != (registry == null)) {
+      throw new IllegalArgumentException("--bootstrap and --registry go together");
+    }
+    return new Options(events, entities, seed, bootstrap, registry, Map.copyOf(flags), timeout);
+  }
+
+  /** The report and the end-to-end rate it found. */
+  record Measured(BenchReport report, double endToEnd) {}
+
+  static BenchReport measure(Options o, PrintStream log) throws IOException {
+    if (o.bootstrap() == null) {
+      log.println("faultline bench throughput: starting an embedded Kafka broker and schema registry ...");
+    }
+    try (BenchCluster cluster = BenchCluster.open(o.bootstrap(), o.registry())) {
+      return measure(o, cluster, log).report();
+    }
+  }
+
+  /** Generates the load, then measures raw produce, raw consume and end to end on {@code cluster}. */
+  static Measured measure(Options o, BenchCluster cluster, PrintStream log) throws IOException {
+    log.printf("faultline bench throughput: generating %,d events over %,d entities ...%n", o.events(), o.entities());
+    Path scenario = Files.createTempFile("faultline-bench-throughput-", ".jsonl");
+    try {
+      int minutes = generate(o, scenario);
+      Load load = Load.read(scenario, o.events(), cluster);
+      Files.deleteIfExists(scenario);
+      return measure(o, cluster, load, minutes, log);
+    } finally {
+      Files.deleteIfExists(scenario);
+    }
+  }
+
+  /** Writes a scenario with at least {@code o.events()} telemetry lines, ending a minute ago; returns its minutes. */
+  private static int generate(Options o, Path file) throws IOException {
+    // Sampled every second, not every 10 s: the correlator's work follows event time (one evaluation per
+    // tick with changes), so the load's event time must not run much faster than a live estate of this rate's.
+    // At least one series per entity (most have one, DNS names and pools more): enough minutes, cut at --events.
+    long perMinute = o.entities() * (60_000L / SAMPLING_MS);
+    int minutes = (int) Math.max(2, (o.events() + perMinute - 1) / perMinute + 1);
+    Instant start = Instant.now().minus(Duration.ofMinutes(minutes + 1L)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    SimulationSpec spec = new SimulationSpec(o.seed(), o.entities(),
+        List.of(FaultKind.RESOLVER_DOWN, FaultKind.ARRAY_WRITE_ERRORS), minutes, start, SAMPLING_MS, true);
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      ScenarioGenerator.run(spec, w);
+    }
+    return minutes;
+  }
+
+  /** The run's records, serialized once: topology first, then {@code events} telemetry records in file order. */
+  record Load(List<ProducerRecord<byte[], byte[]>> topology, List<ProducerRecord<byte[], byte[]>> telemetry,
+              Map<String, Long> perTopic, long bytes) {
+
+    static Load read(Path scenario, long events, BenchCluster cluster) {
+      List<ProducerRecord<byte[], byte[]>> topology = new ArrayList<>();
+      List<ProducerRecord<byte[], byte[]>> telemetry = new ArrayList<>();
+      Map<String, Long> perTopic = new LinkedHashMap<>();
+      Map<Topic<?>, AvroSerde<SpecificRecord>> serdes = new HashMap<>();
+      long[] bytes = {0};
+      long[] first = {Long.MAX_VALUE};
+      ScenarioReader.read(scenario, r -> {
+        boolean isTelemetry = Topics.TELEMETRY.contains(r.topic());
+        if (isTelemetry && telemetry.size() >= events) {
+          return;
+        }
+        @SuppressWarnings("unchecked")
+        AvroSerde<SpecificRecord> serde = serdes.computeIfAbsent(r.topic(),
+            t -> (AvroSerde<SpecificRecord>) (AvroSerde<?>) t.valueSerde(cluster.registry()));
+        String topic = r.topic().name();
+        byte[] value = serde.serialize(topic, r.value());
+        byte[] key = r.key().getBytes(StandardCharsets.UTF_8);
+        if (isTelemetry) {
+          first[0] = Math.min(first[0], r.timestamp());
+          telemetry.add(new ProducerRecord<>(topic, null, r.timestamp(), key, value));
+          perTopic.merge(topic, 1L, Long::sum);
+          bytes[0] += key.length + value.length;
+        } else {
+          topology.add(new ProducerRecord<>(topic, null, r.hasTime() ? r.timestamp() : null, key, value));
+        }
+      });
+      // Delivered as live probes deliver: in the order measured. The simulator writes a recorded file, with
+      // late and out-of-order deliveries (minutes, for replay's grace); under the live grace they would
+      // mostly be dead-lettered as late, and the run would measure the dead-letter path.
+      telemetry.sort(java.util.Comparator.comparingLong(ProducerRecord::timestamp));
+      // Untimed topology lines sit at the scenario's start (as replay publishes them).
+      List<ProducerRecord<byte[], byte[]>> timed = topology.stream().map(p -> p.timestamp() != null ? p
+          : new ProducerRecord<>(p.topic(), null, first[0], p.key(), p.value())).toList();
+      return new Load(timed, telemetry, perTopic, bytes[0]);
+    }
+  }
+
+  private static Measured measure(Options o, BenchCluster cluster, Load load, int minutes, PrintStream log)
+      throws IOException {
+    List<String> telemetryTopics = Topics.TELEMETRY.stream().map(Topic::name).toList();
+    List<String> sourceTopics = new ArrayList<>(telemetryTopics);
+    sourceTopics.add(Topics.TOPOLOGY.name());
+    List<TopicPartition> sources = cluster.partitions(sourceTopics);
+    Map<TopicPartition, Long> sourceStart = cluster.endOffsets(sources);
+    List<String> outputs = List.of(Topics.SYMPTOMS.name(), Topics.CANDIDATES.name(), Topics.INCIDENTS.name(),
+        Topics.DEAD_LETTER);
+    Map<String, Long> outputStart = new HashMap<>();
+    outputs.forEach(t -> outputStart.put(t, cluster.endOffsetSum(List.of(t))));
+
+    log.printf("faultline bench throughput: producing %,d topology and %,d telemetry records ...%n",
+        load.topology().size(), load.telemetry().size());
+    send(cluster.bootstrap(), "faultline-bench-topology", load.topology());
+    long produceNanos = send(cluster.bootstrap(), "faultline-bench-probe", load.telemetry());
+    Map<TopicPartition, Long> sourceEnd = cluster.endOffsets(sources);
+
+    log.println("faultline bench throughput: consuming them back (read_committed) ...");
+    List<TopicPartition> telemetryPartitions = sources.stream()
+        .filter(tp -> !tp.topic().equals(Topics.TOPOLOGY.name())).toList();
+    long[] consumed = {0};
+    long consumeNanos = consume(cluster.bootstrap(), telemetryPartitions, sourceStart, sourceEnd, consumed);
+    log.printf("  raw produce %.0f events/s, raw consume %.0f events/s%n", Stats.rate(load.telemetry().size(),
+        produceNanos), Stats.rate(consumed[0], consumeNanos));
+
+    log.println("faultline bench throughput: running the processor over them ...");
+    EndToEnd e2e = endToEnd(o, cluster, sourceStart, sourceEnd, telemetryPartitions, log);
+    Map<String, Long> produced = new LinkedHashMap<>();
+    outputs.forEach(t -> produced.put(t, cluster.endOffsetSum(List.of(t)) - outputStart.get(t)));
+
+    long events = load.telemetry().size();
+    double rawProduce = Stats.rate(events, produceNanos);
+    double rawConsume = Stats.rate(consumed[0], consumeNanos);
+    double endToEnd = Stats.rate(events, e2e.processNanos());
+    BenchReport report = new BenchReport("throughput", "metric", "value", "unit");
+    report.parameter("events", events).parameter("entities", o.entities()).parameter("seed", o.seed())
+        .parameter("samplingMs", SAMPLING_MS).parameter("simulatedMinutes", minutes).parameter("cluster", o.bootstrap() == null ? "embedded" : o.bootstrap());
+    o.flags().forEach((k, v) -> report.parameter("set " + k, v));
+    report.row("raw produce (probe settings, acks=all, idempotent, lz4)", rawProduce, "events/s");
+    report.row("raw consume (read_committed, no decoding)", rawConsume, "events/s");
+    report.row("end to end (whole topology, exactly-once)", endToEnd, "events/s");
+    report.row("end to end / raw produce", Stats.ratio(endToEnd, rawProduce), "ratio");
+    report.row("sustained detection input (10% to 90% of the load)",
+        Stats.rate(e2e.sustainedTo() - e2e.sustainedFrom(), e2e.sustainedNanos()), "events/s");
+    report.row("processing time (RUNNING to all stages committed)", e2e.processNanos() / 1e9, "s");
+    report.row("until the idle flush reached the correlator", e2e.drainNanos() / 1e9, "s");
+    report.row("processor start (start to RUNNING)", e2e.startupNanos() / 1e9, "s");
+    report.row("processor CPU while processing (this JVM)", e2e.processorCpuS(), "cpu-s");
+    report.row("broker CPU while processing", e2e.brokerCpuS(), "cpu-s");
+    report.row("events per CPU-second (processor + broker)",
+        Stats.ratio(events, e2e.processorCpuS() + (Double.isNaN(e2e.brokerCpuS()) ? 0 : e2e.brokerCpuS())),
+        "events/cpu-s");
+    report.row("telemetry bytes (key + Avro value)", load.bytes() / (double) events, "bytes/event");
+    report.row("correlation input records", e2e.correlationInput(), "records");
+    report.row("symptoms", produced.get(Topics.SYMPTOMS.name()), "records");
+    report.row("candidates", produced.get(Topics.CANDIDATES.name()), "records");
+    report.row("incidents", produced.get(Topics.INCIDENTS.name()), "records");
+    report.row("dead letters", produced.get(Topics.DEAD_LETTER), "records");
+    load.perTopic().forEach((t, n) -> report.row("events on " + t, n, "records"));
+    report.note("end to end = events / (time from RUNNING until every telemetry and topology partition and the "
+        + "correlation-input repartition topic are committed at their end); records still inside the reorder "
+        + "grace are released by the idle flush, timed separately");
+    report.note("target: >= 50,000 events/s end to end and >= 1/3 of raw produce (2 cores, broker beside it)");
+    return new Measured(report, endToEnd);
+  }
+
+  private static long send(String bootstrap, String clientId, List<ProducerRecord<byte[], byte[]>> records) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+             new KafkaProducer<>(BenchCluster.probeProducerConfig(bootstrap, clientId))) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r, (md, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+      }
+      producer.flush();
+      long nanos = System.nanoTime() - t0;
+      if (failure.get() != null) {
+        throw new IllegalStateException("cannot produce: " + failure.get().getMessage(), failure.get());
+      }
+      return nanos;
+    }
+  }
+
+  private static long consume(String bootstrap, List<TopicPartition> partitions, Map<TopicPartition, Long> start,
+                              Map<TopicPartition, Long> end, long[] count) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "faultline-bench-raw-consumer");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    long t0 = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      c.assign(partitions);
+      partitions.forEach(tp -> c.seek(tp, start.get(tp)));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        count[0] += c.poll(Duration.ofMillis(200)).count();
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the raw consumer did not reach the end within 10 minutes");
+        }
+      }
+      return System.nanoTime() - t0;
+    }
+  }
+
+  private static EndToEnd endToEnd(Options o, BenchCluster cluster, Map<TopicPartition, Long> sourceStart,
+                                   Map<TopicPartition, Long> sourceEnd, List<TopicPartition> telemetry,
+                                   PrintStream log)
+      throws IOException {
+    String app = "faultline-bench-" + UUID.randomUUID();
+    cluster.startGroupAt(app, sourceStart);
+    Path state = Files.createTempDirectory("faultline-bench-state-");
+    Map<String, String> flags = new LinkedHashMap<>(o.flags());
+    flags.put(ProcessorApp.BOOTSTRAP_SERVERS, cluster.bootstrap());
+    flags.put(ProcessorApp.REGISTRY_URL, cluster.registryUrl());
+    flags.put(ProcessorApp.APPLICATION_ID, app);
+    flags.put(ProcessorApp.STATE_DIR, state.toString());
+    LayeredConfig config = ProcessorApp.loadConfig(null, Map.of(), flags);
+    long total = telemetry.stream().mapToLong(tp -> sourceEnd.get(tp) - sourceStart.get(tp)).sum();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutS());
+    long t0 = System.nanoTime();
+    try (RunningProcessor p = ProcessorApp.start(config, cluster.registry(), new SimpleMeterRegistry())) {
+      while (p.streams().state() != KafkaStreams.State.RUNNING) {
+        check(p, deadline);
+        sleep(20);
+      }
+      long running = System.nanoTime();
+      double cpu0 = Cpu.thisProcess();
+      double broker0 = cluster.brokerCpuSeconds();
+      List<TopicPartition> repartition = null;
+      Map<TopicPartition, Long> repartitionEnd = null;
+      long sustainedFrom = -1;
+      long fromNanos = 0;
+      long sustainedTo = -1;
+      long toNanos = 0;
+      long done;
+      double cpuDone;
+      double brokerDone;
+      long nextLog = running + TimeUnit.SECONDS.toNanos(5);
+      while (true) {
+        check(p, deadline);
+        long now = System.nanoTime();
+        Map<TopicPartition, Long> committed = cluster.committed(app);
+        long progress = telemetry.stream().mapToLong(tp -> committed.getOrDefault(tp, sourceStart.get(tp))
+            - sourceStart.get(tp)).sum();
+        if (now >= nextLog) {
+          nextLog = now + TimeUnit.SECONDS.toNanos(5);
+          log.printf("  %,d of %,d telemetry records committed after %.0f s%n", progress, total, (now - running) / 1e9);
+        }
+        if (sustainedFrom < 0 && progress >= total / 10) {
+          sustainedFrom = progress;
+          fromNanos = now;
+        }
+        if (sustainedTo < 0 && progress >= total * 9 / 10) {
+          sustainedTo = progress;
+          toNanos = now;
+        }
+        if (repartitionEnd == null && atEnd(committed, sourceEnd)) {
+          repartition = cluster.partitions(List.of(app + "-correlation-input-repartition"));
+          repartitionEnd = cluster.endOffsets(repartition);
+        }
+        if (repartitionEnd != null && atEnd(committed, repartitionEnd)) {
+          done = now;
+          cpuDone = Cpu.thisProcess() - cpu0;
+          brokerDone = cluster.brokerCpuSeconds() - broker0;
+          break;
+        }
+        sleep(100);
+      }
+      // The tail inside the grace waits for the idle flush: time until its output reached the correlator too.
+      long idle = p.settings().detection().idleFlush().toMillis();
+      long lastChange = done;
+      Map<TopicPartition, Long> lastEnd = repartitionEnd;
+      long drained = done;
+      while (System.nanoTime() - lastChange < TimeUnit.MILLISECONDS.toNanos(idle + 3_000)) {
+        check(p, deadline);
+        Map<TopicPartition, Long> end = cluster.endOffsets(repartition);
+        long now = System.nanoTime();
+        if (!end.equals(lastEnd)) {
+          lastEnd = end;
+          lastChange = now;
+        }
+        if (atEnd(cluster.committed(app), end) && drained < lastChange) {
+          drained = now;
+        }
+        sleep(100);
+      }
+      long correlationInput = lastEnd.values().stream().mapToLong(Long::longValue).sum();
+      return new EndToEnd(running - t0, done - running, drained - running, correlationInput,
+          sustainedFrom, sustainedTo, toNanos - fromNanos, cpuDone, brokerDone);
+    } finally {
+      cluster.deleteGroup(app);
+      deleteTree(state);
+    }
+  }
+
+  static boolean atEnd(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      Long c = committed.get(e.getKey());
+      if (e.getValue() > 0 && (c == null || c < e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void check(RunningProcessor p, long deadline) {
+    KafkaStreams.State s = p.streams().state();
+    if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
+        || s == KafkaStreams.State.PENDING_ERROR) {
+      throw new IllegalStateException("the processor stopped (state " + s + ")");
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("the pipeline did not finish in time (raise --timeout-s)");
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory left behind is harmless
+    }
+  }
+}
