@@ -60,8 +60,8 @@ record NextSteps(String bootstrap, String registryUrl, String apiBase, String sc
     out.println("  Go further:");
     out.println("    ./faultline replay " + scenario + (expect == null ? "" : " --expect " + expect)
         + "   # the same scenario at full speed, FORMAT.md output and scores");
-    out.println("    ./faultline simulate --seed 7 --faults switch-failure --out /tmp/case && "
-        + "./faultline replay /tmp/case.jsonl --expect /tmp/case.expect.json");
+    out.println("    ./faultline simulate --seed 7 --faults switch-failure --out switch-case && "
+        + "./faultline replay switch-case.jsonl --expect switch-case.expect.json");
     out.println("    ./faultline bench accuracy   # generated suite vs. baselines; other benchmarks: README, Commands");
   }
 
