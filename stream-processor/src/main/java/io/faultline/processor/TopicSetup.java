@@ -23,6 +23,13 @@ public final class TopicSetup {
 
   private TopicSetup() {}
 
+  /** The topics the processor reads from outside: every telemetry topic and the topology topic. */
+  public static List<String> processorInputs() {
+    List<String> names = new ArrayList<>(Topics.TELEMETRY.stream().map(Topic::name).toList());
+    names.add(Topics.TOPOLOGY.name());
+    return names;
+  }
+
   /** Creates every missing topic; telemetry topics get {@code telemetryPartitions}. */
   public static void createMissing(Admin admin, int telemetryPartitions, short replication) {
     List<NewTopic> wanted = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.faultline.processor.bench;
 import io.faultline.correlation.RootCauseCandidate;
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RunningProcessor;
+import io.faultline.processor.TopicSetup;
 import io.faultline.processor.analysis.AnalysisSettings;
 import io.faultline.processor.correlate.CorrelationSettings;
 import io.faultline.processor.replay.ReplayCli;
@@ -31,7 +32,6 @@ import java.util.PriorityQueue;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
@@ -198,7 +198,7 @@ public final class LatencyBench {
         estate.series.size(), offered, interval, o.faults());
 
     String app = "faultline-bench-latency-" + UUID.randomUUID();
-    List<TopicPartition> sources = cluster.partitions(sourceTopics());
+    List<TopicPartition> sources = cluster.partitions(TopicSetup.processorInputs());
     cluster.startGroupAt(app, cluster.endOffsets(sources));
     Path state = Files.createTempDirectory("faultline-bench-state-");
     Map<String, String> flags = new LinkedHashMap<>(o.flags());
@@ -305,12 +305,6 @@ public final class LatencyBench {
       order.add(resolvers.get(i));
     }
     return order;
-  }
-
-  private static List<String> sourceTopics() {
-    List<String> names = new ArrayList<>(Topics.TELEMETRY.stream().map(Topic::name).toList());
-    names.add(Topics.TOPOLOGY.name());
-    return names;
   }
 
   private static void check(RunningProcessor p, Load load, long deadline) {

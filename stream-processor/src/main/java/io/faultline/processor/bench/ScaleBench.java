@@ -3,13 +3,13 @@ package io.faultline.processor.bench;
 import io.faultline.processor.BoundedMemoryRocksDbConfig;
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RestoreProgress;
+import io.faultline.processor.TopicSetup;
 import io.faultline.processor.api.FaultlineMetrics;
 import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.replay.ScenarioPublisher;
 import io.faultline.processor.sim.ScenarioGenerator;
 import io.faultline.processor.sim.SimulationSpec;
 import io.faultline.schemas.SchemaBootstrap;
-import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.bench.BenchReport;
 import io.faultline.schemas.registry.RegistryClientConfig;
@@ -42,7 +42,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.ReplicaInfo;
@@ -50,7 +49,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * {@code faultline bench scale [--entities N] [--rounds N] [--seed N] [--heap SIZE] [--work DIR]
@@ -188,7 +186,7 @@ public final class ScaleBench {
       try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
           RegistryClientConfig.builder(registryUrl).build());
           Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        createMissingTopics(admin);
+        TopicSetup.createMissing(admin, Topics.TELEMETRY_PARTITIONS, (short) 1);
         SchemaBootstrap.run(registry);
         run(o, estate, bootstrap, registryUrl, registry, admin, work, report, log, deadline);
       }
@@ -208,7 +206,7 @@ public final class ScaleBench {
                           PrintStream log, long deadline) throws IOException {
     String appId = "faultline-bench-scale-" + UUID.randomUUID();
     List<TopicPartition> topologyPartitions = partitions(admin, List.of(Topics.TOPOLOGY.name()));
-    List<TopicPartition> sources = partitions(admin, sourceTopics());
+    List<TopicPartition> sources = partitions(admin, TopicSetup.processorInputs());
     // This run's application starts at this run's first record, whatever the topics held before.
     Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
     endOffsets(admin, sources).forEach((tp, off) -> start.put(tp, new OffsetAndMetadata(off)));
@@ -587,35 +585,6 @@ public final class ScaleBench {
       }
     }
     return true;
-  }
-
-  private static List<String> sourceTopics() {
-    List<String> names = new ArrayList<>(Topics.TELEMETRY.stream().map(Topic::name).toList());
-    names.add(Topics.TOPOLOGY.name());
-    return names;
-  }
-
-  private static void createMissingTopics(Admin admin) {
-    List<NewTopic> wanted = new ArrayList<>();
-    for (Topic<?> t : Topics.ALL) {
-      wanted.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()));
-    }
-    wanted.add(new NewTopic(Topics.DEAD_LETTER, Topics.DEAD_LETTER_PARTITIONS, (short) 1)
-        .configs(Topics.DEAD_LETTER_CONFIGS));
-    admin.createTopics(wanted).values().forEach((name, f) -> {
-      try {
-        f.get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new BenchFailure("cannot create topic " + name + ": " + e.getCause().getMessage());
-        }
-      } catch (TimeoutException e) {
-        throw new BenchFailure("timed out creating topic " + name + " (is Kafka reachable?)");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new BenchFailure("interrupted");
-      }
-    });
   }
 
   private static List<TopicPartition> partitions(Admin admin, List<String> topics) {

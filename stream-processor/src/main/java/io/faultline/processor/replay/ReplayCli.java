@@ -4,12 +4,12 @@ import io.faultline.correlation.Incident;
 import io.faultline.correlation.RootCauseCandidate;
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RunningProcessor;
+import io.faultline.processor.TopicSetup;
 import io.faultline.processor.eval.Expectations;
 import io.faultline.processor.eval.ReplayLine;
 import io.faultline.processor.eval.ScenarioFacts;
 import io.faultline.processor.eval.Scorer;
 import io.faultline.schemas.SchemaBootstrap;
-import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.config.LayeredConfig;
 import io.faultline.schemas.registry.RegistryClientConfig;
@@ -45,14 +45,12 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -302,10 +300,10 @@ public final class ReplayCli {
       try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
           RegistryClientConfig.builder(registryUrl).build());
           Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        createMissingTopics(admin);
+        TopicSetup.createMissing(admin, Topics.TELEMETRY_PARTITIONS, (short) 1);
         SchemaBootstrap.run(registry);
         String applicationId = "faultline-replay-" + UUID.randomUUID();
-        List<TopicPartition> sources = partitions(admin, sourceTopics());
+        List<TopicPartition> sources = partitions(admin, TopicSetup.processorInputs());
         List<TopicPartition> outputs = partitions(admin, List.of(Topics.CANDIDATES.name(), Topics.INCIDENTS.name()));
         Map<TopicPartition, Long> sourceStart = endOffsets(admin, sources);
         Map<TopicPartition, Long> outputStart = endOffsets(admin, outputs);
@@ -464,36 +462,6 @@ public final class ReplayCli {
     public void close() {
       consumer.close(Duration.ofSeconds(5));
     }
-  }
-
-  private static List<String> sourceTopics() {
-    List<String> names = new ArrayList<>(Topics.TELEMETRY.stream().map(Topic::name).toList());
-    names.add(Topics.TOPOLOGY.name());
-    return names;
-  }
-
-  /** Creates the catalogue's topics a cluster lacks, so publishing never auto-creates them wrongly. */
-  private static void createMissingTopics(Admin admin) {
-    List<NewTopic> wanted = new ArrayList<>();
-    for (Topic<?> t : Topics.ALL) {
-      wanted.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs()));
-    }
-    wanted.add(new NewTopic(Topics.DEAD_LETTER, Topics.DEAD_LETTER_PARTITIONS, (short) 1)
-        .configs(Topics.DEAD_LETTER_CONFIGS));
-    admin.createTopics(wanted).values().forEach((name, f) -> {
-      try {
-        f.get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new ReplayException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
-        }
-      } catch (TimeoutException e) {
-        throw new ReplayException("timed out creating topic " + name + " (is Kafka reachable?)", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ReplayException("interrupted", e);
-      }
-    });
   }
 
   private static List<TopicPartition> partitions(Admin admin, List<String> topics) {
