@@ -1,5 +1,11 @@
 package io.faultline.processor.bench;
 
+import static io.faultline.processor.KafkaOffsets.caughtUp;
+import static io.faultline.processor.KafkaOffsets.committedAtLeast;
+import static io.faultline.processor.KafkaOffsets.endOffsets;
+import static io.faultline.processor.KafkaOffsets.get;
+import static io.faultline.processor.KafkaOffsets.partitions;
+
 import io.faultline.processor.BoundedMemoryRocksDbConfig;
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RestoreProgress;
@@ -34,19 +40,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 
@@ -243,7 +245,7 @@ public final class ScaleBench {
             && s.sum(prom(FaultlineMetrics.TOPOLOGY_DEPENDENCIES)) >= estate.dependencies();
       }, deadline);
       long loaded = System.nanoTime() - t0;
-      await(p, "the topology offsets to be committed", () -> committed(admin, appId, topologyEnd), deadline);
+      await(p, "the topology offsets to be committed", () -> committedAtLeast(admin, appId, topologyEnd), deadline);
       long committed = System.nanoTime() - t0;
       PromScrape afterTopology = p.scrape();
       report.row("topology publish", secs(published), "s", estate.topologyRecords() + " records acknowledged");
@@ -555,64 +557,6 @@ public final class ScaleBench {
       }
     }));
     return out;
-  }
-
-  private static boolean committed(Admin admin, String group, Map<TopicPartition, Long> ends) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "read the offsets");
-    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      if (c == null || c.offset() < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Every source partition and every partition the application commits (its repartition topic) is at its end. */
-  private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> sourceEnd) {
-    if (!committed(admin, group, sourceEnd)) {
-      return false;
-    }
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "read the offsets");
-    List<TopicPartition> all = committed.entrySet().stream().filter(e -> e.getValue() != null)
-        .map(Map.Entry::getKey).toList();
-    Map<TopicPartition, Long> ends = endOffsets(admin, all);
-    for (TopicPartition tp : all) {
-      if (committed.get(tp).offset() < ends.get(tp)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static List<TopicPartition> partitions(Admin admin, List<String> topics) {
-    List<TopicPartition> out = new ArrayList<>();
-    get(admin.describeTopics(topics).allTopicNames(), "describe topics").forEach((name, d) ->
-        d.partitions().forEach(p -> out.add(new TopicPartition(name, p.partition()))));
-    out.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-    return out;
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
-    partitions.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, Long> out = new HashMap<>();
-    get(admin.listOffsets(spec).all(), "read end offsets").forEach((tp, info) -> out.put(tp, info.offset()));
-    return out;
-  }
-
-  private static <T> T get(KafkaFuture<T> f, String what) {
-    try {
-      return f.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new BenchFailure("cannot " + what + ": " + (e.getCause() != null ? e.getCause().getMessage()
-          : e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BenchFailure("interrupted while trying to " + what);
-    }
   }
 
   private static double secs(long nanos) {

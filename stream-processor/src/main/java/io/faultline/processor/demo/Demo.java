@@ -1,11 +1,11 @@
 package io.faultline.processor.demo;
 
+import io.faultline.processor.KafkaOffsets;
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RunningProcessor;
 import io.faultline.processor.api.ApiSettings;
 import io.faultline.processor.eval.Expectations;
 import io.faultline.processor.eval.ExpectedFault;
-import io.faultline.processor.replay.ReplayCli;
 import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.config.LayeredConfig;
@@ -382,7 +382,7 @@ public final class Demo {
             break;
           }
           if (probes.finished() && System.nanoTime() - feed.lastRecord() > QUIET.toNanos()
-              && ReplayCli.caughtUp(admin, APPLICATION_ID, published(admin))) {
+              && KafkaOffsets.caughtUp(admin, APPLICATION_ID, published(admin))) {
             out.printf("%nthe scenario has been replayed to its end%n");
             break;
           }
@@ -476,7 +476,7 @@ public final class Demo {
     private void awaitCaughtUp(Admin admin) {
       long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
       Map<TopicPartition, Long> end = published(admin);
-      while (!ReplayCli.caughtUp(admin, APPLICATION_ID, end)) {
+      while (!KafkaOffsets.caughtUp(admin, APPLICATION_ID, end)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the processor did not catch up with the history within "
               + CATCH_UP_TIMEOUT.toSeconds() + " s");

@@ -1,5 +1,10 @@
 package io.faultline.processor.replay;
 
+import static io.faultline.processor.KafkaOffsets.caughtUp;
+import static io.faultline.processor.KafkaOffsets.endOffsets;
+import static io.faultline.processor.KafkaOffsets.get;
+import static io.faultline.processor.KafkaOffsets.partitions;
+
 import io.faultline.correlation.Incident;
 import io.faultline.correlation.RootCauseCandidate;
 import io.faultline.processor.ProcessorApp;
@@ -38,14 +43,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -389,30 +391,6 @@ public final class ReplayCli {
     }
   }
 
-  /**
-   * Whether consumer group {@code group} has committed the end of {@code sourceEnd} and of every
-   * other partition it has offsets for (its internal topics).
-   */
-  public static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> sourceEnd) {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), "read the replay's offsets");
-    for (Map.Entry<TopicPartition, Long> e : sourceEnd.entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      if (c == null || c.offset() < e.getValue()) {
-        return false;
-      }
-    }
-    List<TopicPartition> all = committed.entrySet().stream().filter(e -> e.getValue() != null)
-        .map(Map.Entry::getKey).toList();
-    Map<TopicPartition, Long> ends = endOffsets(admin, all);
-    for (TopicPartition tp : all) {
-      if (committed.get(tp).offset() < ends.get(tp)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Reads candidates and incidents (committed transactions only) from where this run's output begins. */
   private static final class OutputReader implements AutoCloseable {
     private final KafkaConsumer<String, SpecificRecord> consumer;
@@ -461,34 +439,6 @@ public final class ReplayCli {
     @Override
     public void close() {
       consumer.close(Duration.ofSeconds(5));
-    }
-  }
-
-  private static List<TopicPartition> partitions(Admin admin, List<String> topics) {
-    List<TopicPartition> out = new ArrayList<>();
-    get(admin.describeTopics(topics).allTopicNames(), "describe topics").forEach((name, d) ->
-        d.partitions().forEach(p -> out.add(new TopicPartition(name, p.partition()))));
-    out.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-    return out;
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
-    partitions.forEach(tp -> spec.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, Long> out = new HashMap<>();
-    get(admin.listOffsets(spec).all(), "read end offsets").forEach((tp, info) -> out.put(tp, info.offset()));
-    return out;
-  }
-
-  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String what) {
-    try {
-      return f.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new ReplayException("cannot " + what + ": " + (e.getCause() != null ? e.getCause().getMessage()
-          : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ReplayException("interrupted while trying to " + what, e);
     }
   }
 
