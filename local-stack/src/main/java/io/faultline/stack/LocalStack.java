@@ -1,6 +1,7 @@
 package io.faultline.stack;
 
 import io.faultline.schemas.Topic;
+import io.faultline.schemas.TopicCreation;
 import io.faultline.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +15,10 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,8 +158,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Creates the topics that do not exist yet, each with its catalogue partitions and configs.
-   * Existing topics are left as they are.
+   * Creates the topics that do not exist yet, each with its catalogue partitions and configs, and
+   * returns once they accept writes. Existing topics are left as they are.
    */
   public void createTopics(Collection<Topic<?>> topics) {
     List<NewTopic> all = new ArrayList<>();
@@ -173,33 +171,14 @@ public final class LocalStack implements AutoCloseable {
 
   /** Every topic of {@link Topics#ALL} plus the dead-letter topic. */
   public void createFaultlineTopics() {
-    createTopics(Topics.ALL);
-    create(List.of(new NewTopic(Topics.DEAD_LETTER, Topics.DEAD_LETTER_PARTITIONS, (short) 1)
-        .configs(Topics.DEAD_LETTER_CONFIGS)));
+    create(TopicCreation.faultlineTopics(Topics.TELEMETRY_PARTITIONS, (short) 1));
   }
 
   private void create(List<NewTopic> topics) {
     try (Admin admin = admin()) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
-      if (missing.isEmpty()) {
-        return;
-      }
-      for (var e : admin.createTopics(missing).values().entrySet()) {
-        try {
-          e.getValue().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException ex) {
-          // Lost a race with another creator: the topic is there, which is what was asked.
-          if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new StackException("cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(), ex);
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StackException("interrupted while creating topics", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new StackException("cannot list topics on " + bootstrapServers() + ": " + e.getMessage(), e);
+      TopicCreation.createMissing(admin, topics, Duration.ofSeconds(30));
+    } catch (IllegalStateException e) {
+      throw new StackException(e.getMessage() + " (broker " + bootstrapServers() + ")", e);
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -71,6 +72,35 @@ class LocalStackIT {
       assertEquals("compact", admin.describeConfigs(List.of(incidents)).all().get()
           .get(incidents).get("cleanup.policy").value());
     }
+  }
+
+  @Test
+  void shouldAcceptIdempotentWritesOnEveryPartitionWhenCreateTopicsReturns(LocalStack stack) throws Exception {
+    Topic<DiskSample> topic = new Topic<>("it." + UUID.randomUUID(), DiskSample.class, 12, false, "test topic");
+    stack.createTopics(List.of(topic));
+
+    // Sent at once, several requests in flight per partition: a partition whose leader is not ready
+    // yet refuses the first and accepts the next, and the first never gets in (KAFKA-15591).
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    List<Future<?>> sent = new ArrayList<>();
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (int round = 0; round < 3; round++) {
+        for (int partition = 0; partition < 12; partition++) {
+          sent.add(producer.send(new ProducerRecord<>(topic.name(), partition, "k", "v" + round)));
+        }
+        producer.flush();
+      }
+      for (var f : sent) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    }
+    assertEquals(36, consume(stack, topic.name(), 36).size());
   }
 
   @Test

@@ -1,18 +1,17 @@
 package io.faultline.processor;
 
 import io.faultline.schemas.Topic;
+import io.faultline.schemas.TopicCreation;
 import io.faultline.schemas.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,30 +29,13 @@ public final class TopicSetup {
     return names;
   }
 
-  /** Creates every missing topic; telemetry topics get {@code telemetryPartitions}. */
+  /**
+   * Creates every missing topic (telemetry topics get {@code telemetryPartitions}) and returns once
+   * all of them accept writes ({@link TopicCreation}).
+   */
   public static void createMissing(Admin admin, int telemetryPartitions, short replication) {
-    List<NewTopic> wanted = new ArrayList<>();
-    for (Topic<?> t : Topics.ALL) {
-      int partitions = Topics.TELEMETRY.contains(t) ? telemetryPartitions : t.partitions();
-      wanted.add(new NewTopic(t.name(), Optional.of(partitions), Optional.of(replication)).configs(t.configs()));
-    }
-    wanted.add(new NewTopic(Topics.DEAD_LETTER, Optional.of(Topics.DEAD_LETTER_PARTITIONS), Optional.of(replication))
-        .configs(Topics.DEAD_LETTER_CONFIGS));
-    admin.createTopics(wanted).values().forEach((name, future) -> {
-      try {
-        future.get(TIMEOUT_S, TimeUnit.SECONDS);
-        LOG.info("created topic {}", name);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
-        }
-      } catch (TimeoutException e) {
-        throw new IllegalStateException("timed out creating topic " + name + " (is Kafka reachable?)", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted creating topic " + name, e);
-      }
-    });
+    TopicCreation.createMissing(admin, TopicCreation.faultlineTopics(telemetryPartitions, replication),
+        Duration.ofSeconds(TIMEOUT_S)).forEach(name -> LOG.info("created topic {}", name));
   }
 
   /**
