@@ -106,7 +106,10 @@ public final class SpoolSender implements Closeable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 200);
+    // Short: every ms a sample waits here is a ms of detection latency and of the processor's reorder
+    // grace (detect.grace.ms must cover it). A probe round's /proc samples complete within
+    // milliseconds, so they still share a batch; an agent sends a few requests per round either way.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 50);
     // The spool is the buffer: the producer keeps a little in memory and never gives up on it.
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);

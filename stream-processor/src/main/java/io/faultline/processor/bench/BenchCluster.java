@@ -85,7 +85,7 @@ final class BenchCluster implements AutoCloseable {
 
   /**
    * The probe agent's producer settings (probe-agent {@code SpoolSender.producerConfig}, a test
-   * keeps the two equal): idempotent, {@code acks=all}, lz4, linger 200 ms, 4 MiB buffer.
+   * keeps the two equal): idempotent, {@code acks=all}, lz4, linger 50 ms, 4 MiB buffer.
    */
   static Map<String, Object> probeProducerConfig(String bootstrap, String clientId) {
     Map<String, Object> p = new HashMap<>();
@@ -95,7 +95,7 @@ final class BenchCluster implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 200);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 50);
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

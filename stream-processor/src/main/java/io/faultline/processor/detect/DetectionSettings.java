@@ -41,13 +41,13 @@ public record DetectionSettings(
   }
 
   /**
-   * Live operation: 500 ms of reordering. Probes stamp a sample when its measurement completes and
-   * send it within their linger (200 ms), so samples of one partition arrive at most a few hundred
-   * ms out of event-time order; every ms of grace is a ms of detection latency (see
+   * Live operation: 250 ms of reordering. Probes stamp a sample when its measurement completes and
+   * send it within their linger (50 ms), so samples of one partition arrive at most a linger and a
+   * network round trip or two out of event-time order; every ms of grace is a ms of detection latency (see
    * stream-processor/docs/detection.md, "Live grace").
    */
   public static DetectionSettings defaults() {
-    return new DetectionSettings(Duration.ofMillis(500), Duration.ofHours(1), Duration.ofSeconds(2),
+    return new DetectionSettings(Duration.ofMillis(250), Duration.ofHours(1), Duration.ofSeconds(2),
         Duration.ofSeconds(1), Duration.ofSeconds(30), DetectorTuning.defaults());
   }
 

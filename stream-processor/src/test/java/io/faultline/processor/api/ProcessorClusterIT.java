@@ -119,7 +119,7 @@ class ProcessorClusterIT {
       s.put(ApiSettings.ADVERTISED_HOST, "localhost");
       s.put(ApiSettings.BIND_HOST, "127.0.0.1");
       s.put("shutdown.timeout.ms", "20000");
-      // A recorded scenario (shuffled by minutes) is replayed with the replay grace, not the live 500 ms.
+      // A recorded scenario (shuffled by minutes) is replayed with the replay grace, not the live grace.
       s.put("detect.grace.ms", Long.toString(DetectionSettings.forReplay().grace().toMillis()));
       s.put("streams.num.standby.replicas", "1");
       // Detect the killed instance in seconds rather than the 45 s default.
