@@ -30,8 +30,10 @@ import java.util.TreeSet;
  *   <li><b>Failing</b> entities are those with an active symptom, plus entities without telemetry
  *       of their own (a switch, a DNS resolver) inferred to have failed because enough of their
  *       observable dependents fail — all three names on a resolver time out, every NIC on a switch
- *       shows errors. One name failing while its siblings on the same resolver resolve points at
- *       the name, not the resolver.
+ *       shows errors — or, for a resolver, when every name observed through it gets no answer
+ *       (even a single name: a timeout is the resolver's failure, NXDOMAIN an answer about the
+ *       record). One name failing while its siblings on the same resolver resolve points at the
+ *       name, not the resolver.
  *   <li><b>Impaired</b> entities are the failing ones and, upwards, everything that needs them —
  *       except that an any-of entity ({@code minHealthy}, a pool) is impaired only while fewer
  *       than {@code minHealthy} of its dependencies are unimpaired. One member of a redundant pool
