@@ -125,7 +125,7 @@ final class SignalDetector {
     s.push(t, abnormal, critical);
     int abnormalInWindow = s.abnormalIn(window);
     if (!s.raised) {
-      // Hard evidence (a definitive failure, a baseline sample far beyond normal) confirms on fewer samples.
+      // Hard evidence (definitive static failures) may confirm on fewer samples than the rest.
       boolean hard = s.criticalIn(hardWindow) >= hardConfirm;
       if (hard && abnormalInWindow < confirm) {
         window = hardWindow;
