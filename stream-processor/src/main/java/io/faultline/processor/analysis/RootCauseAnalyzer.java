@@ -30,8 +30,10 @@ import java.util.TreeSet;
  *   <li><b>Failing</b> entities are those with an active symptom, plus entities without telemetry
  *       of their own (a switch, a DNS resolver) inferred to have failed because enough of their
  *       observable dependents fail — all three names on a resolver time out, every NIC on a switch
- *       shows errors. One name failing while its siblings on the same resolver resolve points at
- *       the name, not the resolver.
+ *       shows errors — or, for a resolver, when every name observed through it gets no answer
+ *       (even a single name: a timeout is the resolver's failure, NXDOMAIN an answer about the
+ *       record). One name failing while its siblings on the same resolver resolve points at the
+ *       name, not the resolver.
  *   <li><b>Impaired</b> entities are the failing ones and, upwards, everything that needs them —
  *       except that an any-of entity ({@code minHealthy}, a pool) is impaired only while fewer
  *       than {@code minHealthy} of its dependencies are unimpaired. One member of a redundant pool
@@ -51,6 +53,8 @@ import java.util.TreeSet;
 public final class RootCauseAnalyzer {
 
   private static final long UNKNOWN = Long.MAX_VALUE;
+  private static final String DNS_RCODE = "dns.rcode";
+  private static final String NXDOMAIN = "NXDOMAIN";
 
   private final AnalysisSettings settings;
 
@@ -216,25 +220,49 @@ public final class RootCauseAnalyzer {
           }
           int observable = 0;
           int failed = 0;
+          int unanswered = 0;
           long firstOnset = UNKNOWN;
           for (String d : dependents(u)) {
             if (failing.contains(d)) {
               failed++;
               observable++;
               firstOnset = Math.min(firstOnset, onset.getOrDefault(d, UNKNOWN));
+              if (unansweredThrough(d, u)) {
+                unanswered++;
+              }
             } else if (monitored.contains(d)) {
               observable++;
             }
           }
           double share = observable == 0 ? 0 : (double) failed / observable;
           inferenceShare.put(u, share);
-          if (failed >= settings.minInferenceDependents() && share >= settings.minInferenceShare()) {
+          // A query that gets no answer through a resolver (timeout, SERVFAIL, REFUSED) is evidence
+          // against the resolver itself, unlike NXDOMAIN, an answer about the record: when every
+          // name observed through it gets none, the resolver has failed, even if it serves one name.
+          boolean silentResolver = unanswered > 0 && unanswered == observable;
+          if ((failed >= settings.minInferenceDependents() && share >= settings.minInferenceShare())
+              || silentResolver) {
             failing.add(u);
             onset.put(u, firstOnset);
             changed = true;
           }
         }
       }
+    }
+
+    /**
+     * Whether {@code name}'s DNS queries through {@code resolver} go unanswered: a raised
+     * {@code dns.rcode} symptom measured through it whose failure is not NXDOMAIN (the detector
+     * names the rcode in the description, "rcode TIMEOUT via ...").
+     */
+    private boolean unansweredThrough(String name, String resolver) {
+      for (ObservedSymptom s : symptomsByEntity.getOrDefault(name, List.of())) {
+        if (s.signal().equals(DNS_RCODE) && resolver.equals(s.related())
+            && (s.description() == null || !s.description().contains(NXDOMAIN))) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**

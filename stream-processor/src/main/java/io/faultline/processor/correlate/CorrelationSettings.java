@@ -56,7 +56,7 @@ public record CorrelationSettings(
   }
 
   public static CorrelationSettings defaults() {
-    return new CorrelationSettings(Topics.TELEMETRY_PARTITIONS, 1_000, 10_000, 60_000, 120_000, 900_000, 10, 0.5);
+    return new CorrelationSettings(Topics.TELEMETRY_PARTITIONS, 1_000, 5_000, 60_000, 120_000, 900_000, 10, 0.5);
   }
 
   /** Default values of every key, for {@link LayeredConfig#load}. */

@@ -43,6 +43,9 @@ import java.util.zip.CRC32;
  *       taken as that fault's late effect, not a second fault.
  *   <li>UPDATED only when what an operator sees changes: root, order of the top 3 candidates, affected sets or
  *       severity; not when scores drift.
+ *   <li>An open incident whose whole episode is now part of a diagnosis continuing another open
+ *       incident under a different root is RESOLVED as merged into it, with that diagnosis's
+ *       ranking: it opened on a fault's first symptoms before the evidence naming the root arrived.
  *   <li>RESOLVED once the incident's diagnosis has been absent {@code resolveAfterMs}; a
  *       confirmed diagnosis with the same root within {@code reopenWindowMs} after that reopens
  *       the same incident (UPDATED, reopenCount + 1) instead of opening a new id.
@@ -161,6 +164,13 @@ final class IncidentBook {
       if (!inc.isOpen() || present.contains(inc.id())) {
         continue;
       }
+      Map.Entry<Diagnosis, IncidentState> by = supersededBy(inc, matched);
+      if (by != null) {
+        IncidentState merged = mergeInto(refresh(inc, by.getKey(), now, graph, monitored), by.getValue(), now);
+        incidents.put(merged.id(), merged);
+        changes.add(new Change(merged, by.getKey()));
+        continue;
+      }
       long absentSince = inc.absentSince() != null ? inc.absentSince() : now;
       if (now - absentSince >= settings.resolveAfterMs()) {
         IncidentState resolved = resolve(inc, now, absentSince);
@@ -233,6 +243,39 @@ final class IncidentBook {
       }
     }
     return matched;
+  }
+
+  /**
+   * The diagnosis, continuing another open incident, that now covers everything {@code inc} has
+   * seen under a different root: {@code inc} opened on the first symptoms of a fault (one DNS name
+   * timing out, an application failing) before the evidence that names the real root arrived, and
+   * that diagnosis went on in the other incident. One root, one incident: {@code inc} is merged.
+   */
+  private static Map.Entry<Diagnosis, IncidentState> supersededBy(IncidentState inc,
+                                                                  Map<Diagnosis, IncidentState> matched) {
+    Map.Entry<Diagnosis, IncidentState> best = null;
+    for (Map.Entry<Diagnosis, IncidentState> e : matched.entrySet()) {
+      Diagnosis d = e.getKey();
+      if (!e.getValue().id().equals(inc.id()) && !d.top().entity().equals(inc.rootCause())
+          && d.symptomatic().containsAll(inc.episode())
+          && (best == null || e.getValue().openedAt() < best.getValue().openedAt()
+              || (e.getValue().openedAt() == best.getValue().openedAt()
+                  && e.getValue().id().compareTo(best.getValue().id()) < 0))) {
+        best = e;
+      }
+    }
+    return best;
+  }
+
+  /** {@code inc}, already showing the superseding diagnosis, resolved as merged into {@code into}. */
+  private static IncidentState mergeInto(IncidentState inc, IncidentState into, long now) {
+    String summary = "Merged into " + into.id() + ": everything this incident saw ("
+        + String.join(", ", SummaryWriter.firstFew(inc.episode(), 5)) + ") is explained by " + inc.rootCause()
+        + ", the root of " + into.id() + ". " + inc.summary();
+    return new IncidentState(inc.id(), "RESOLVED", inc.version() + 1, inc.rootCause(), inc.rootCauseKind(),
+        inc.score(), inc.severity(), inc.affected(), inc.affectedApplications(), inc.predictedAffected(),
+        inc.candidates(), inc.episode(), inc.openedAt(), inc.onset(), now, now, inc.reopenCount(), summary,
+        inc.labels(), now);
   }
 
   /**

@@ -7,6 +7,10 @@ import java.time.Duration;
  *
  * @param staticConfirm / staticWindow a static signal (errors, failed checks, members down)
  *     raises when at least {@code staticConfirm} of the last {@code staticWindow} samples fail
+ * @param definitiveConfirm / definitiveWindow a static signal also raises when at least
+ *     {@code definitiveConfirm} of its last {@code definitiveWindow} samples are definitive failures
+ *     (a verdict, not a probe's outcome: I/O errors, a member or service DOWN, NXDOMAIN; see
+ *     {@link SignalDetector#observeStatic})
  * @param staticClear consecutive good samples that clear a static signal
  * @param staticOnsetGap consecutive good samples that separate an earlier failure from the episode
  *     (for its onset)
@@ -22,13 +26,16 @@ import java.time.Duration;
  * @param flapClear consecutive good samples that clear a flapping signal (it stays raised until stable)
  */
 public record DetectorTuning(
-    int staticConfirm, int staticWindow, int staticClear, int staticOnsetGap,
+    int staticConfirm, int staticWindow, int definitiveConfirm, int definitiveWindow, int staticClear,
+    int staticOnsetGap,
     int baselineConfirm, int baselineWindow, int baselineClear, int baselineOnsetGap,
     int warmup, double deviations, double alpha, double criticalFactor,
     int flapRaises, Duration flapWindow, int flapClear) {
 
   public DetectorTuning {
-    if (staticConfirm < 1 || staticConfirm > staticWindow || staticWindow > 16 || staticOnsetGap < 1 || baselineOnsetGap < 1
+    if (staticConfirm < 1 || staticConfirm > staticWindow || staticWindow > 16
+        || definitiveConfirm < 1 || definitiveConfirm > definitiveWindow || definitiveWindow > 16
+        || staticOnsetGap < 1 || baselineOnsetGap < 1
         || baselineConfirm < 1 || baselineConfirm > baselineWindow || baselineWindow > 16
         || staticClear < 1 || baselineClear < 1 || flapClear < 1 || warmup < 2 || warmup > 64
         || alpha <= 0 || alpha > 1 || deviations <= 0 || criticalFactor <= 1
@@ -38,6 +45,6 @@ public record DetectorTuning(
   }
 
   public static DetectorTuning defaults() {
-    return new DetectorTuning(3, 5, 6, 4, 3, 4, 5, 3, 12, 6.0, 0.05, 4.0, 2, Duration.ofMinutes(15), 30);
+    return new DetectorTuning(3, 5, 2, 3, 6, 4, 3, 4, 5, 3, 12, 6.0, 0.05, 4.0, 2, Duration.ofMinutes(15), 30);
   }
 }

@@ -39,16 +39,26 @@ final class SignalDetector {
    * A sample of a static signal.
    *
    * @param severity how bad this sample is when {@code abnormal} (CRITICAL or WARNING)
+   * @param definitive whether a CRITICAL failure is a verdict rather than a probe's outcome: I/O
+   *     errors the device reported, a member or service DOWN (the load balancer's or registry's
+   *     own, already debounced, health verdict), NXDOMAIN (an answer about the record). These
+   *     confirm on {@code definitiveConfirm} of {@code definitiveWindow} samples; a probe that got
+   *     no answer (DNS timeout, SERVFAIL) or a failed synthetic check fails now and then on a
+   *     healthy estate and needs {@code staticConfirm} of {@code staticWindow}.
    * @param note what was abnormal, e.g. {@code rcode TIMEOUT via dns-resolver:10.0.1.53}
    */
-  Transition observeStatic(SignalState s, long t, boolean abnormal, Severity severity, String note, Double observed) {
+  Transition observeStatic(SignalState s, long t, boolean abnormal, Severity severity, boolean definitive, String note,
+                           Double observed) {
     s.lastTime = t;
     if (abnormal) {
       s.note = note;
       s.lastObserved = observed == null ? Double.NaN : observed;
     }
-    return step(s, t, abnormal, abnormal && severity == Severity.CRITICAL, !abnormal,
-        tuning.staticConfirm(), tuning.staticWindow(), tuning.staticClear(), tuning.staticOnsetGap(),
+    // For static signals the "far beyond normal" bit of SignalState marks definitive CRITICAL
+    // failures: a static sample has no degree, and the severity logic reads the same either way.
+    return step(s, t, abnormal, abnormal && severity == Severity.CRITICAL && definitive, !abnormal,
+        tuning.staticConfirm(), tuning.staticWindow(), tuning.definitiveConfirm(), tuning.definitiveWindow(),
+        tuning.staticClear(), tuning.staticOnsetGap(),
         severity == Severity.CRITICAL || !abnormal ? Severity.CRITICAL : Severity.WARNING, null, null);
   }
 
@@ -76,7 +86,10 @@ final class SignalDetector {
       s.mean += tuning.alpha() * (value - s.mean);
     }
     return step(s, t, abnormal, value > critical, value <= clearThreshold,
-        tuning.baselineConfirm(), tuning.baselineWindow(), tuning.baselineClear(), tuning.baselineOnsetGap(),
+        // Samples far beyond normal confirm like any other: latencies are heavy-tailed, and two 5x
+        // spikes within three samples happen on healthy estates (docs/detection.md).
+        tuning.baselineConfirm(), tuning.baselineWindow(), tuning.baselineConfirm(), tuning.baselineWindow(),
+        tuning.baselineClear(), tuning.baselineOnsetGap(),
         Severity.WARNING,
         mean, threshold);
   }
@@ -107,11 +120,18 @@ final class SignalDetector {
   }
 
   private Transition step(SignalState s, long t, boolean abnormal, boolean critical, boolean clearable,
-                          int confirm, int window, int clear, int onsetGap, Severity baseSeverity, Double baseline, Double threshold) {
+                          int confirm, int window, int hardConfirm, int hardWindow, int clear, int onsetGap,
+                          Severity baseSeverity, Double baseline, Double threshold) {
     s.push(t, abnormal, critical);
     int abnormalInWindow = s.abnormalIn(window);
     if (!s.raised) {
-      if (abnormalInWindow >= confirm) {
+      // Hard evidence (definitive static failures) may confirm on fewer samples than the rest.
+      boolean hard = s.criticalIn(hardWindow) >= hardConfirm;
+      if (hard && abnormalInWindow < confirm) {
+        window = hardWindow;
+        abnormalInWindow = s.abnormalIn(hardWindow);
+      }
+      if (abnormalInWindow >= confirm || hard) {
         long[] episode = s.episodeStart(onsetGap);
         s.onset = episode[0];
         s.abnormalSamples = (int) episode[1];

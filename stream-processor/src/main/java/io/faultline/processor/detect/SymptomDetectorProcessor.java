@@ -90,7 +90,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     if (sample instanceof DiskSample d) {
       if (d.getIoErrors() != null) {
         long n = d.getIoErrors();
-        judge(e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, n + " I/O errors per interval", (double) n);
+        judge(e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval", (double) n);
       }
       baseline(e, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
       baseline(e, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
@@ -107,14 +107,14 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       baseline(e, null, time, Metric.NETWORK_RETRANS, n.getRetransPerSec());
     } else if (sample instanceof DnsSample d) {
       boolean failed = d.getRcode() != DnsRcode.NOERROR;
-      judge(e, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL,
+      judge(e, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL, d.getRcode() == DnsRcode.NXDOMAIN,
           "rcode " + d.getRcode() + " via " + d.getResolver(), null);
       if (!failed) {
         // A failed query's latency is its timeout: the rcode already says it all.
         baseline(e, d.getResolver(), time, Metric.DNS_LATENCY, d.getLatencyMs());
       }
     } else if (sample instanceof AppCheckSample a) {
-      judge(e, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL,
+      judge(e, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL, false,
           "check " + a.getCheck() + " failed (status " + a.getStatus()
               + (a.getFailedStep() == null ? "" : ", step " + a.getFailedStep()) + ")", null);
       if (a.getOk()) {
@@ -129,13 +129,13 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       }
       // DRAINING is taken out on purpose: no symptom, and it ends a DOWN episode like UP does.
       if (p.getState() != MemberState.UNKNOWN) {
-        judge(member, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL,
+        judge(member, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL, true,
             "member " + member + " DOWN in " + e, null);
       }
     } else if (sample instanceof ServiceStatusSample s) {
       if (s.getState() != ServiceState.UNKNOWN) {
         judge(e, "service.state", null, time, s.getState() != ServiceState.UP,
-            s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, "service " + s.getState(), null);
+            s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, true, "service " + s.getState(), null);
       }
     } else {
       throw new IllegalStateException("not telemetry: " + sample.getClass());
@@ -143,13 +143,13 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private void judge(String entity, String signal, String related, long time, boolean abnormal, Severity severity,
-                     String note, Double observed) {
+                     boolean definitive, String note, Double observed) {
     String key = stateKey(entity, signal, related);
     SignalState s = load(key);
     if (SignalDetector.isDuplicate(s, time)) {
       return;
     }
-    emit(entity, signal, related, detector.observeStatic(s, time, abnormal, severity, note, observed));
+    emit(entity, signal, related, detector.observeStatic(s, time, abnormal, severity, definitive, note, observed));
     states.put(key, s.toBytes());
   }
 

@@ -298,6 +298,43 @@ class RootCauseAnalyzerTest {
     assertEquals("dns-resolver:r", d.get(0).top().entity());
   }
 
+  /** A resolver serving one name, used by two applications. */
+  static DependencyGraph oneNameResolver() {
+    DependencyGraph g = new DependencyGraph();
+    g.putEntity("dns-resolver:r", EntityKinds.parse("dns-resolver"), null, Map.of());
+    g.putEntity("dns-name:db", EntityKinds.parse("dns-name"), null, Map.of());
+    g.putDependency("dns-name:db", "dns-resolver:r");
+    for (String app : List.of("app:a", "app:b")) {
+      g.putEntity(app, EntityKinds.parse("application"), null, Map.of());
+      g.putDependency(app, "dns-name:db");
+    }
+    return g;
+  }
+
+  static ObservedSymptom rcode(String name, String resolver, String rcode, long onsetSec) {
+    return new ObservedSymptom(name, "dns.rcode", resolver, Severity.CRITICAL, T0 + onsetSec * 1000,
+        T0 + onsetSec * 1000 + 20_000, "rcode " + rcode + " via " + resolver + " in 3 of 5 samples");
+  }
+
+  @Test
+  void shouldBlameSilentResolverWhenTheOnlyNameOnItGetsNoAnswer() {
+    List<ObservedSymptom> s = List.of(rcode("dns-name:db", "dns-resolver:r", "TIMEOUT", 0),
+        critical("app:a", "app.ok", "synthetic", 5), critical("app:b", "app.ok", "synthetic", 8));
+    List<Diagnosis> d = analyzer.analyze(oneNameResolver(), s, Set.of("dns-name:db", "app:a", "app:b"), T0);
+    assertEquals(1, d.size(), () -> d.toString());
+    assertEquals("dns-resolver:r", d.get(0).top().entity());
+    assertEquals("dns-name:db", d.get(0).ranked().get(1).entity());
+  }
+
+  @Test
+  void shouldBlameTheNameWhenTheOnlyNameOnAResolverIsAnsweredNxdomain() {
+    List<ObservedSymptom> s = List.of(rcode("dns-name:db", "dns-resolver:r", "NXDOMAIN", 0),
+        critical("app:a", "app.ok", "synthetic", 5));
+    List<Diagnosis> d = analyzer.analyze(oneNameResolver(), s, Set.of("dns-name:db", "app:a", "app:b"), T0);
+    assertEquals(1, d.size(), () -> d.toString());
+    assertEquals("dns-name:db", d.get(0).top().entity());
+  }
+
   @Test
   void shouldGiveEachUnrelatedFailureItsOwnDiagnosisWhenThousandsFailAtOnce() {
     // A collector outage at scale: thousands of VMs on distinct healthy hosts all go silent.

@@ -283,10 +283,13 @@ class CorrelatorTest {
         "without the edge the two are unrelated");
     h.watermarkAll(T0 + 31 * S);
     List<Incident> after = h.drainIncidents();
-    assertEquals(1, after.size());
+    assertEquals(List.of(IncidentState.UPDATED, IncidentState.RESOLVED), after.stream().map(Incident::getState).toList());
     assertEquals("vm:9", after.get(0).getRootCause());
     assertEquals(at(T0 + 30 * S), after.get(0).getUpdatedAt());
     assertEquals(List.of("app:web", "vm:9"), after.get(0).getAffected());
+    // The application's own incident is now explained by the VM: merged into the VM's, not left open.
+    assertEquals("vm:9", after.get(1).getRootCause());
+    assertTrue(after.get(1).getSummary().startsWith("Merged into " + after.get(0).getId()), after.get(1).getSummary());
   }
 
   @Test

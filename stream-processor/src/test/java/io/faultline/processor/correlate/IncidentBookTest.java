@@ -63,4 +63,34 @@ class IncidentBookTest {
     assertEquals(List.of("app:b"), changes.stream().map(c -> c.incident().rootCause()).toList());
     assertEquals(2, book.incidents().size());
   }
+  @Test
+  void shouldMergeAnIncidentIntoAnotherWhenItsSymptomsTurnOutToHaveTheOtherRoot() {
+    IncidentBook book = book(0.5);
+    // Two first symptoms of one fault open two incidents before the resolver can be inferred.
+    Diagnosis app = diagnosis(List.of("app:inventory"), "app:inventory", 1.0);
+    Diagnosis name = diagnosis(List.of("dns-name:shop"), "dns-name:shop", 1.0);
+    book.evaluate(T0, List.of(app, name), graph, Set.of());
+    assertEquals(2, book.evaluate(T0 + 10 * S, List.of(app, name), graph, Set.of()).size());
+
+    Diagnosis resolver = diagnosis(List.of("app:inventory", "dns-name:shop", "dns-name:db"),
+        "dns-resolver:r", 0.9, "dns-name:shop", 0.2);
+    List<IncidentBook.Change> changes = book.evaluate(T0 + 11 * S, List.of(resolver), graph, Set.of());
+    assertEquals(List.of("UPDATED dns-resolver:r", "RESOLVED dns-resolver:r"), changes.stream()
+        .map(c -> c.incident().state() + " " + c.incident().rootCause()).toList());
+    IncidentBook.Change merged = changes.get(1);
+    assertEquals(resolver, merged.diagnosis(), "the merged incident's last ranking names the real root");
+    assertEquals(true, merged.incident().summary().startsWith("Merged into " + changes.get(0).incident().id()));
+  }
+
+  @Test
+  void shouldKeepAnIncidentOpenWhenAnotherDiagnosisCoversOnlyPartOfIt() {
+    IncidentBook book = book(0.5);
+    Diagnosis a = diagnosis(List.of("app:a", "vm:1"), "vm:1", 1.0);
+    Diagnosis b = diagnosis(List.of("app:b", "app:c"), "app:b", 1.0);
+    book.evaluate(T0, List.of(a, b), graph, Set.of());
+    book.evaluate(T0 + 10 * S, List.of(a, b), graph, Set.of());
+    Diagnosis wider = diagnosis(List.of("app:b", "vm:1"), "vm:1", 1.0);
+    assertEquals(List.of(), book.evaluate(T0 + 11 * S, List.of(wider), graph, Set.of()).stream()
+        .filter(c -> c.incident().state().equals("RESOLVED")).toList());
+  }
 }

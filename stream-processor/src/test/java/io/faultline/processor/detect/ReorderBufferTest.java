@@ -62,7 +62,7 @@ class ReorderBufferTest {
     assertEquals(SymptomState.RAISED, raised.getState());
     assertEquals("disk.ioErrors", raised.getSignal());
     assertEquals(at(300), raised.getOnset());
-    assertEquals(at(320), raised.getEventTime());
+    assertEquals(at(310), raised.getEventTime(), "I/O errors confirm on their second sample (2 of 3)");
     assertEquals(inOrder, outOfOrder);
   }
 
