@@ -46,8 +46,6 @@ public final class DetectionStage {
   public static final String REORDER_BUFFER_STORE = "detect-reorder-buffer";
   public static final String REORDER_META_STORE = "detect-reorder-meta";
   public static final String STATE_STORE = "detect-state";
-  public static final String MONITORED_STORE = "detect-monitored";
-  public static final String SILENCE_INDEX_STORE = "detect-silence-index";
 
   /** Up to this grace the reorder buffer is an in-memory store (changelogged); above it, RocksDB. */
   public static final Duration IN_MEMORY_BUFFER_MAX_GRACE = Duration.ofMinutes(1);
@@ -70,12 +68,12 @@ public final class DetectionStage {
         buffer, Serdes.Bytes(), Serdes.ByteArray())));
     builder.addStateStore(persistent(REORDER_META_STORE, Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(REORDER_META_STORE), Serdes.String(), Serdes.Long())));
-    builder.addStateStore(persistent(STATE_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())));
-    builder.addStateStore(persistent(MONITORED_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(MONITORED_STORE), Serdes.String(), Serdes.ByteArray())));
-    builder.addStateStore(persistent(SILENCE_INDEX_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(SILENCE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())));
+    // One value per entity (EntityState), written once per sample. Not cached: an entity reports about
+    // once a second and a commit comes every 100 ms, so a cache would merge almost no writes and only
+    // add its own lookups and flushes; the silence index is derived from these values, in memory.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
+        .withLoggingEnabled(Map.of()).withCachingDisabled());
 
     List<String> topics = Topics.TELEMETRY.stream().map(Topic::name).toList();
     KStream<byte[], byte[]> telemetry = builder.stream(topics,
@@ -97,7 +95,7 @@ public final class DetectionStage {
 
     KStream<String, CorrelationInput> toCorrelation = routes.get("detect-route-released")
         .process(() -> new SymptomDetectorProcessor(settings), Named.as(DETECTOR),
-            STATE_STORE, MONITORED_STORE, SILENCE_INDEX_STORE);
+            STATE_STORE);
 
     toCorrelation
         .filter((k, v) -> v.getKind() == CorrelationInputKind.SYMPTOM, Named.as("detect-symptoms-only"))
