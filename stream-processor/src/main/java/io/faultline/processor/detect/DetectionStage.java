@@ -59,10 +59,10 @@ public final class DetectionStage {
   public static KStream<String, CorrelationInput> build(StreamsBuilder builder, DetectionSettings settings,
                                                         SchemaRegistry registry) {
     // The buffer holds about grace x input rate records. Live (grace of a second or so) that is a few
-    // thousand, every one written and deleted again within the grace: memory serves it without RocksDB's
-    // memtable flushes and compactions. A replay's hour of grace can hold a whole recording: RocksDB.
-    // Either way it is changelogged, so a moved task resumes with its buffer.
-    KeyValueBytesStoreSupplier buffer = settings.grace().compareTo(IN_MEMORY_BUFFER_MAX_GRACE) <= 0
+    // thousand: they are held in memory and logged in segments (SegmentedReorderBuffer), a few changelog
+    // records per thousand samples. A replay's hour of grace can hold a whole recording: one RocksDB entry
+    // per record (StoreReorderBuffer). Either way it is changelogged, so a moved task resumes with its buffer.
+    KeyValueBytesStoreSupplier buffer = inMemoryBuffer(settings)
         ? Stores.inMemoryKeyValueStore(REORDER_BUFFER_STORE) : Stores.persistentKeyValueStore(REORDER_BUFFER_STORE);
     builder.addStateStore(persistent(REORDER_BUFFER_STORE, Stores.keyValueStoreBuilder(
         buffer, Serdes.Bytes(), Serdes.ByteArray())));
@@ -103,6 +103,11 @@ public final class DetectionStage {
         .to(Topics.SYMPTOMS.name(), Produced.with(Topics.SYMPTOMS.keySerde(), Topics.SYMPTOMS.valueSerde(registry))
             .withName(SYMPTOMS_SINK));
     return toCorrelation;
+  }
+
+  /** Whether the grace is short enough for {@link SegmentedReorderBuffer} (else {@link StoreReorderBuffer}). */
+  static boolean inMemoryBuffer(DetectionSettings settings) {
+    return settings.grace().compareTo(IN_MEMORY_BUFFER_MAX_GRACE) <= 0;
   }
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistent(String name, StoreBuilder<KeyValueStore<K, V>> b) {
