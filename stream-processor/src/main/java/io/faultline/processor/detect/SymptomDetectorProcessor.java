@@ -17,16 +17,11 @@ import io.faultline.telemetry.NetworkSample;
 import io.faultline.telemetry.PoolMemberSample;
 import io.faultline.telemetry.ServiceState;
 import io.faultline.telemetry.ServiceStatusSample;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeSet;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -46,15 +41,35 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   private FaultlineMetrics metrics;
 
   static final String SILENCE = "silence";
+  /** Entities kept decoded per task (about 1 KiB each). */
+  static final int DECODED_MAX = 20_000;
+
+  private static final ClassValue<String> TELEMETRY_TYPE = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> type) {
+      return Topics.TELEMETRY.stream().filter(t -> t.valueType().isAssignableFrom(type)).findFirst()
+          .map(Topics::telemetryType).orElseThrow();
+    }
+  };
 
   private final DetectionSettings settings;
   private final SignalDetector detector;
   private ProcessorContext<String, CorrelationInput> context;
   private KeyValueStore<String, byte[]> states;
-  /** {@link #silenceKey} of every tracked entity that is not silent. */
-  private final NavigableSet<Bytes> silenceIndex = new TreeSet<>();
+  /** Every tracked entity that is not silent, by its deadline. */
+  private final SilenceIndex silenceIndex = new SilenceIndex();
   /** The entities the current sample or watermark changed, written once when it is done. */
-  private final Map<String, EntityState> touched = new HashMap<>();
+  private final Set<String> touched = new LinkedHashSet<>();
+  /**
+   * Decoded entity states, most recently used last, so a sample does not decode its entity again; bounded,
+   * a miss reads {@code detect-state}. It only ever holds what was written there (cleared in init()).
+   */
+  private final Map<String, EntityState> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, EntityState> eldest) {
+      return size() > DECODED_MAX && !touched.contains(eldest.getKey());
+    }
+  };
   private int partition;
   private long scannedTo = Long.MIN_VALUE;
 
@@ -73,6 +88,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     // index is rebuilt from exactly the committed presences.
     silenceIndex.clear();
     touched.clear();
+    decoded.clear();
     scannedTo = Long.MIN_VALUE;
     long silenceMin = settings.silenceMin().toMillis();
     try (KeyValueIterator<String, byte[]> it = states.all()) {
@@ -80,7 +96,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
         var entry = it.next();
         Presence p = EntityState.presenceOf(entry.value);
         if (p != null && p.tracked && !p.silent) {
-          silenceIndex.add(silenceKey(p.deadline(silenceMin), entry.key));
+          silenceIndex.add(p.deadline(silenceMin), entry.key);
         }
       }
     }
@@ -90,11 +106,17 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   public void process(Record<String, DetectionEvent> record) {
     DetectionEvent event = record.value();
     if (event instanceof DetectionEvent.Sample s) {
-      sample(s.telemetry());
-      writeTouched();
+      try {
+        sample(s.telemetry());
+      } finally {
+        writeTouched();
+      }
     } else if (event instanceof DetectionEvent.Watermark w) {
-      watermark(w.time());
-      writeTouched();
+      try {
+        watermark(w.time());
+      } finally {
+        writeTouched();
+      }
     } else if (event instanceof DetectionEvent.Idle i) {
       send("", control(CorrelationInputKind.IDLE, i.time()));
     } else {
@@ -103,7 +125,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private void sample(Telemetry t) {
-    metrics.eventIn(Topics.telemetryTypeOf(t.sample()));
+    metrics.eventIn(TELEMETRY_TYPE.get(t.sample().getClass()));
     present(t.entity(), t.eventTime(), t.intervalMs());
     long time = t.eventTime();
     String e = t.entity();
@@ -182,10 +204,19 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
 
   /** The entity's state, read once per sample; every entity read is written back when the sample is done. */
   private EntityState entity(String entity) {
-    return touched.computeIfAbsent(entity, e -> {
-      byte[] bytes = states.get(e);
-      return bytes == null ? new EntityState() : EntityState.fromBytes(bytes);
-    });
+    touched.add(entity);
+    return peek(entity);
+  }
+
+  /** The entity's state, not (yet) marked to be written. */
+  private EntityState peek(String entity) {
+    EntityState state = decoded.get(entity);
+    if (state == null) {
+      byte[] bytes = states.get(entity);
+      state = bytes == null ? new EntityState() : EntityState.fromBytes(bytes);
+      decoded.put(entity, state);
+    }
+    return state;
   }
 
   /**
@@ -193,8 +224,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
    * duplicate) is rare after the reorder buffer, so the value is not compared first.
    */
   private void writeTouched() {
-    for (Map.Entry<String, EntityState> e : touched.entrySet()) {
-      states.put(e.getKey(), e.getValue().toBytes());
+    for (String entity : touched) {
+      states.put(entity, decoded.get(entity).toBytes());
     }
     touched.clear();
   }
@@ -231,7 +262,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       if (time <= p.lastSeen && intervalMs == p.intervalMs && !p.silent) {
         return;
       }
-      silenceIndex.remove(silenceKey(p.deadline(silenceMin), entity));
+      silenceIndex.remove(p.deadline(silenceMin), entity);
     }
     if (p.silent) {
       Symptom cleared = Symptom.newBuilder()
@@ -245,31 +276,21 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     p.tracked = true;
     p.lastSeen = wasTracked ? Math.max(p.lastSeen, time) : time;
     p.intervalMs = intervalMs;
-    silenceIndex.add(silenceKey(p.deadline(silenceMin), entity));
+    silenceIndex.add(p.deadline(silenceMin), entity);
   }
 
   /** Raises silence for every entity overdue at {@code time}, then promises the correlation nothing earlier follows. */
   private void watermark(long time) {
     long silenceMin = settings.silenceMin().toMillis();
-    NavigableSet<Bytes> range = scannedTo == Long.MIN_VALUE
-        ? silenceIndex.headSet(ReorderBufferProcessor.timePrefix(time + 1), true)
-        : silenceIndex.subSet(ReorderBufferProcessor.timePrefix(scannedTo + 1), true,
-            ReorderBufferProcessor.timePrefix(time + 1), true);
-    List<Bytes> due = new ArrayList<>(range);
-    range.clear();
-    for (Bytes entry : due) {
-      long deadline = ByteBuffer.wrap(entry.get()).getLong() ^ Long.MIN_VALUE;
-      String entity = new String(entry.get(), 8, entry.get().length - 8, StandardCharsets.UTF_8);
-      EntityState state = touched.get(entity);
-      if (state == null) {
-        byte[] bytes = states.get(entity);
-        state = bytes == null ? new EntityState() : EntityState.fromBytes(bytes);
-      }
+    for (SilenceIndex.Due due : silenceIndex.takeDue(scannedTo == Long.MIN_VALUE ? Long.MIN_VALUE : scannedTo + 1, time)) {
+      long deadline = due.deadline();
+      String entity = due.entity();
+      EntityState state = peek(entity);
       Presence p = state.presence;
       if (p == null || !p.tracked || p.silent || p.deadline(silenceMin) != deadline) {
         continue;
       }
-      touched.put(entity, state);
+      touched.add(entity);
       p.silent = true;
       p.silenceOnset = p.lastSeen + p.intervalMs;
       Symptom raised = Symptom.newBuilder()
@@ -309,10 +330,5 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
 
   private void send(String key, CorrelationInput input) {
     context.forward(new Record<>(key, input, Math.max(0, input.getTime().toEpochMilli())));
-  }
-
-  static Bytes silenceKey(long deadline, String entity) {
-    byte[] e = entity.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(8 + e.length).putLong(deadline ^ Long.MIN_VALUE).put(e).array());
   }
 }
