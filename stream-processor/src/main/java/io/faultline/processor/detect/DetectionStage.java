@@ -111,9 +111,9 @@ public final class DetectionStage {
   }
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistent(String name, StoreBuilder<KeyValueStore<K, V>> b) {
-    // Changelogged so a task restored elsewhere resumes with its buffer, baselines and episodes.
-    // Cached: a sample that enters and leaves the reorder buffer, or a state written several times,
-    // within one commit interval reaches RocksDB and the changelog once (or not at all), not per record.
+    // Changelogged so a task restored elsewhere resumes with its buffer. Cached: the buffer's open segment
+    // (rewritten on every append) and the watermarks (moved on every release) reach the store and the
+    // changelog once per commit, not per record.
     return b.withLoggingEnabled(Map.of()).withCachingEnabled();
   }
 }

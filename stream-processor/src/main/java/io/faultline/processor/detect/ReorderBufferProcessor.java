@@ -27,8 +27,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Puts the telemetry of one partition back into event-time order. Every record waits in
- * {@code detect-reorder-buffer}, keyed by (event time, topic, entity, payload), until the task's
+ * Puts the telemetry of one partition back into event-time order. Every record waits in the
+ * {@link ReorderBuffer} (logged to {@code detect-reorder-buffer}), keyed by (event time, topic,
+ * entity, payload), until the task's
  * stream time (the newest event time it has seen) is {@code grace} past it; then it is released.
  * The key makes the order total and independent of arrival order, and an exact duplicate lands on
  * the same key, so it is kept once.
