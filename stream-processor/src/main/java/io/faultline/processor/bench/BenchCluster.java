@@ -122,6 +122,12 @@ final class BenchCluster implements AutoCloseable {
     return out;
   }
 
+  /** The topics whose names start with {@code prefix} and end with {@code suffix}, sorted. */
+  List<String> topics(String prefix, String suffix) {
+    return get(admin.listTopics().names(), "list topics").stream()
+        .filter(t -> t.startsWith(prefix) && t.endsWith(suffix)).sorted().toList();
+  }
+
   long endOffsetSum(Collection<String> topics) {
     return endOffsets(partitions(topics)).values().stream().mapToLong(Long::longValue).sum();
   }

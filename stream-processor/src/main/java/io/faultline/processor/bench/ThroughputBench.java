@@ -71,7 +71,8 @@ public final class ThroughputBench {
 
   /** What the end-to-end run measured. */
   record EndToEnd(long startupNanos, long processNanos, long drainNanos, long correlationInput,
-                  long sustainedFrom, long sustainedTo, long sustainedNanos, double processorCpuS, double brokerCpuS) {}
+                  long sustainedFrom, long sustainedTo, long sustainedNanos, double processorCpuS, double brokerCpuS,
+                  long changelogOffsets, long detectChangelogOffsets) {}
 
   /** Sampling interval of the generated estate. */
   static final int SAMPLING_MS = 1_000;
@@ -284,6 +285,10 @@ public final class ThroughputBench {
         "events/cpu-s");
     report.row("telemetry bytes (key + Avro value)", load.bytes() / (double) events, "bytes/event");
     report.row("correlation input records", e2e.correlationInput(), "records");
+    report.row("changelog offsets per event, all stores (records + commit markers)",
+        e2e.changelogOffsets() / (double) events, "per event");
+    report.row("changelog offsets per event, detection stores", e2e.detectChangelogOffsets() / (double) events,
+        "per event");
     report.row("symptoms", produced.get(Topics.SYMPTOMS.name()), "records");
     report.row("candidates", produced.get(Topics.CANDIDATES.name()), "records");
     report.row("incidents", produced.get(Topics.INCIDENTS.name()), "records");
@@ -423,8 +428,13 @@ public final class ThroughputBench {
         sleep(100);
       }
       long correlationInput = lastEnd.values().stream().mapToLong(Long::longValue).sum();
+      // What the state stores wrote: every changelog record is produced inside the exactly-once transactions.
+      List<String> changelogs = cluster.topics(app + "-", "-changelog");
+      long changelogOffsets = changelogs.isEmpty() ? 0 : cluster.endOffsetSum(changelogs);
+      List<String> detect = changelogs.stream().filter(t -> t.startsWith(app + "-detect-")).toList();
+      long detectOffsets = detect.isEmpty() ? 0 : cluster.endOffsetSum(detect);
       return new EndToEnd(running - t0, done - running, drained - running, correlationInput,
-          sustainedFrom, sustainedTo, toNanos - fromNanos, cpuDone, brokerDone);
+          sustainedFrom, sustainedTo, toNanos - fromNanos, cpuDone, brokerDone, changelogOffsets, detectOffsets);
     } finally {
       cluster.deleteGroup(app);
       deleteTree(state);

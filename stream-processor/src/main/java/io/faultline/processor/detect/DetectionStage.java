@@ -46,8 +46,6 @@ public final class DetectionStage {
   public static final String REORDER_BUFFER_STORE = "detect-reorder-buffer";
   public static final String REORDER_META_STORE = "detect-reorder-meta";
   public static final String STATE_STORE = "detect-state";
-  public static final String MONITORED_STORE = "detect-monitored";
-  public static final String SILENCE_INDEX_STORE = "detect-silence-index";
 
   /** Up to this grace the reorder buffer is an in-memory store (changelogged); above it, RocksDB. */
   public static final Duration IN_MEMORY_BUFFER_MAX_GRACE = Duration.ofMinutes(1);
@@ -61,21 +59,21 @@ public final class DetectionStage {
   public static KStream<String, CorrelationInput> build(StreamsBuilder builder, DetectionSettings settings,
                                                         SchemaRegistry registry) {
     // The buffer holds about grace x input rate records. Live (grace of a second or so) that is a few
-    // thousand, every one written and deleted again within the grace: memory serves it without RocksDB's
-    // memtable flushes and compactions. A replay's hour of grace can hold a whole recording: RocksDB.
-    // Either way it is changelogged, so a moved task resumes with its buffer.
-    KeyValueBytesStoreSupplier buffer = settings.grace().compareTo(IN_MEMORY_BUFFER_MAX_GRACE) <= 0
+    // thousand: they are held in memory and logged in segments (SegmentedReorderBuffer), a few changelog
+    // records per thousand samples. A replay's hour of grace can hold a whole recording: one RocksDB entry
+    // per record (StoreReorderBuffer). Either way it is changelogged, so a moved task resumes with its buffer.
+    KeyValueBytesStoreSupplier buffer = inMemoryBuffer(settings)
         ? Stores.inMemoryKeyValueStore(REORDER_BUFFER_STORE) : Stores.persistentKeyValueStore(REORDER_BUFFER_STORE);
     builder.addStateStore(persistent(REORDER_BUFFER_STORE, Stores.keyValueStoreBuilder(
         buffer, Serdes.Bytes(), Serdes.ByteArray())));
     builder.addStateStore(persistent(REORDER_META_STORE, Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(REORDER_META_STORE), Serdes.String(), Serdes.Long())));
-    builder.addStateStore(persistent(STATE_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())));
-    builder.addStateStore(persistent(MONITORED_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(MONITORED_STORE), Serdes.String(), Serdes.ByteArray())));
-    builder.addStateStore(persistent(SILENCE_INDEX_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(SILENCE_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray())));
+    // One value per entity (EntityState), written once per sample. Not cached: an entity reports about
+    // once a second and a commit comes every 100 ms, so a cache would merge almost no writes and only
+    // add its own lookups and flushes; the silence index is derived from these values, in memory.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
+        .withLoggingEnabled(Map.of()).withCachingDisabled());
 
     List<String> topics = Topics.TELEMETRY.stream().map(Topic::name).toList();
     KStream<byte[], byte[]> telemetry = builder.stream(topics,
@@ -97,7 +95,7 @@ public final class DetectionStage {
 
     KStream<String, CorrelationInput> toCorrelation = routes.get("detect-route-released")
         .process(() -> new SymptomDetectorProcessor(settings), Named.as(DETECTOR),
-            STATE_STORE, MONITORED_STORE, SILENCE_INDEX_STORE);
+            STATE_STORE);
 
     toCorrelation
         .filter((k, v) -> v.getKind() == CorrelationInputKind.SYMPTOM, Named.as("detect-symptoms-only"))
@@ -107,10 +105,15 @@ public final class DetectionStage {
     return toCorrelation;
   }
 
+  /** Whether the grace is short enough for {@link SegmentedReorderBuffer} (else {@link StoreReorderBuffer}). */
+  static boolean inMemoryBuffer(DetectionSettings settings) {
+    return settings.grace().compareTo(IN_MEMORY_BUFFER_MAX_GRACE) <= 0;
+  }
+
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistent(String name, StoreBuilder<KeyValueStore<K, V>> b) {
-    // Changelogged so a task restored elsewhere resumes with its buffer, baselines and episodes.
-    // Cached: a sample that enters and leaves the reorder buffer, or a state written several times,
-    // within one commit interval reaches RocksDB and the changelog once (or not at all), not per record.
+    // Changelogged so a task restored elsewhere resumes with its buffer. Cached: the buffer's open segment
+    // (rewritten on every append) and the watermarks (moved on every release) reach the store and the
+    // changelog once per commit, not per record.
     return b.withLoggingEnabled(Map.of()).withCachingEnabled();
   }
 }

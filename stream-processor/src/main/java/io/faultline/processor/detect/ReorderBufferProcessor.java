@@ -18,19 +18,18 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Puts the telemetry of one partition back into event-time order. Every record waits in
- * {@code detect-reorder-buffer}, keyed by (event time, topic, entity, payload), until the task's
+ * Puts the telemetry of one partition back into event-time order. Every record waits in the
+ * {@link ReorderBuffer} (logged to {@code detect-reorder-buffer}), keyed by (event time, topic,
+ * entity, payload), until the task's
  * stream time (the newest event time it has seen) is {@code grace} past it; then it is released.
  * The key makes the order total and independent of arrival order, and an exact duplicate lands on
  * the same key, so it is kept once.
@@ -54,13 +53,13 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
    */
   static final int RELEASE_BATCH = 1000;
 
-  private static final List<String> TOPICS = Topics.TELEMETRY.stream().map(Topic::name).toList();
+  static final List<String> TOPICS = Topics.TELEMETRY.stream().map(Topic::name).toList();
 
   private final DetectionSettings settings;
   private final AvroSerde<SpecificRecord> serde;
 
   private ProcessorContext<String, DetectionEvent> context;
-  private KeyValueStore<Bytes, byte[]> buffer;
+  private ReorderBuffer buffer;
   private KeyValueStore<String, Long> meta;
   private final Map<String, Sensor> deadLetterSensors = new HashMap<>();
   private Cancellable idleCheck;
@@ -82,11 +81,15 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
   @Override
   public void init(ProcessorContext<String, DetectionEvent> context) {
     this.context = context;
-    this.buffer = context.getStateStore(DetectionStage.REORDER_BUFFER_STORE);
     this.meta = context.getStateStore(DetectionStage.REORDER_META_STORE);
     streamTime = metaValue(STREAM_TIME);
     released = metaValue(RELEASED);
     watermarkSent = metaValue(WATERMARK_SENT);
+    // init() runs after the stores are restored (and again when a task is revived after an abort).
+    KeyValueStore<Bytes, byte[]> store = context.getStateStore(DetectionStage.REORDER_BUFFER_STORE);
+    this.buffer = DetectionStage.inMemoryBuffer(settings)
+        ? new SegmentedReorderBuffer(store, serde, TOPICS, released) : new StoreReorderBuffer(store, serde);
+    flushing = false;
     target = streamTime == NONE ? NONE : streamTime - settings.grace().toMillis();
     lastInputWallClock = context.currentSystemTimeMs();
     // Frequent (the check is cheap) so a large flush drains batch after batch without delay.
@@ -125,7 +128,8 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
       deadLetter(record, source, "future", null);
       return;
     }
-    buffer.put(bufferKey(t, TOPICS.indexOf(topic), sample.entity(), record.value()), record.value());
+    int topicIndex = TOPICS.indexOf(topic);
+    buffer.put(bufferKey(t, topicIndex, sample.entity(), record.value()), topicIndex, record.value(), sample);
     if (streamTime == NONE || t > streamTime) {
       streamTime = t;
       meta.put(STREAM_TIME, streamTime);
@@ -163,18 +167,17 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     List<Bytes> done = new ArrayList<>();
     long last = NONE;
     boolean more = false;
-    try (KeyValueIterator<Bytes, byte[]> it = buffer.range(from, timePrefix(target + 1))) {
+    try (ReorderBuffer.Range it = buffer.range(from, timePrefix(target + 1))) {
       while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> entry = it.next();
-        long time = timeOf(entry.key);
+        ReorderBuffer.Entry entry = it.next();
+        long time = timeOf(entry.key());
         if (done.size() >= RELEASE_BATCH && time != last) {
           more = true;
           break;
         }
-        done.add(entry.key);
+        done.add(entry.key());
         last = time;
-        // Stored bytes were decoded once already: they decode again.
-        Telemetry sample = Telemetry.of(serde.deserialize(REORDER_STORE_TOPIC, entry.value));
+        Telemetry sample = entry.sample();
         context.forward(new Record<>(sample.entity(), new DetectionEvent.Sample(sample), sample.eventTime()));
       }
     }
@@ -243,8 +246,6 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     b.put(value, value.length - payload, payload);
     return Bytes.wrap(b.array());
   }
-
-  private static final String REORDER_STORE_TOPIC = DetectionStage.REORDER_BUFFER_STORE;
 
   static long timeOf(Bytes key) {
     return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;

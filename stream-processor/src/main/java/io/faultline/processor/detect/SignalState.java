@@ -2,7 +2,6 @@ package io.faultline.processor.detect;
 
 import io.faultline.common.Severity;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -115,7 +114,7 @@ final class SignalState {
   }
 
   byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+    ByteSink bytes = new ByteSink(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeLong(lastTime);

@@ -45,8 +45,7 @@ class DetectionStageTest {
       }
       assertEquals(Map.of(
           DetectionStage.REORDER, Set.of(DetectionStage.REORDER_BUFFER_STORE, DetectionStage.REORDER_META_STORE),
-          DetectionStage.DETECTOR, Set.of(DetectionStage.STATE_STORE, DetectionStage.MONITORED_STORE,
-              DetectionStage.SILENCE_INDEX_STORE)), stores);
+          DetectionStage.DETECTOR, Set.of(DetectionStage.STATE_STORE)), stores);
       assertEquals(Topics.TELEMETRY.stream().map(Topic::name).collect(java.util.stream.Collectors.toSet()), topics);
     }
   }

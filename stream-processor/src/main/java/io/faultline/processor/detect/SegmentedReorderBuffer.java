@@ -1,0 +1,169 @@
+package io.faultline.processor.detect;
+
+import io.faultline.schemas.serde.AvroSerde;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The live reorder buffer: the records in memory, ordered by buffer key and kept decoded, and
+ * their bytes logged in segments to the changelogged, cached store {@code detect-reorder-buffer}.
+ *
+ * <p>Records are appended, in arrival order, to the open segment (key: segment id); each append
+ * rewrites the segment's value in the store's cache, so only its last version per commit reaches
+ * the changelog. A segment of {@link #SEGMENT_BYTES} is closed and the next one opened; a segment
+ * is deleted (one tombstone) once every record in it has been released. A record held for the
+ * grace (500 ms) across several 100 ms commits thus costs a few hundredths of a changelog record,
+ * not a value record and a tombstone of its own.
+ *
+ * <p>Restore: the constructor reads the segments back and keeps the records later than the
+ * released watermark (the records up to it were released, in the same transaction as the
+ * watermark); a segment left with none is deleted. Under exactly-once the segments, the watermark
+ * and the output of the released records are committed together, so a task that moves loses and
+ * repeats nothing.
+ */
+final class SegmentedReorderBuffer implements ReorderBuffer {
+
+  /** A segment is closed once its bytes reach this. */
+  static final int SEGMENT_BYTES = 4096;
+  static final String OTHER_LAYOUT = "detect-reorder-buffer was written by the other buffer layout (detect.grace.ms"
+      + " moved across " + DetectionStage.IN_MEMORY_BUFFER_MAX_GRACE.toSeconds() + " s): reset the application's"
+      + " state (kafka-streams-application-reset) or keep the grace on the side it was";
+  private static final byte SEGMENT_MARK = (byte) 0xFF;
+
+  private record Held(Telemetry sample, long segment) {}
+
+  private final KeyValueStore<Bytes, byte[]> log;
+  private final TreeMap<Bytes, Held> held = new TreeMap<>();
+  /** Records not yet released, per segment. */
+  private final Map<Long, Integer> live = new HashMap<>();
+  private long open;
+  private byte[] openBytes = new byte[2 * SEGMENT_BYTES];
+  private int openLength;
+
+  /**
+   * @param released the released watermark, {@link Long#MIN_VALUE} if none: logged records at or before it were
+   *     released before the task moved
+   */
+  SegmentedReorderBuffer(KeyValueStore<Bytes, byte[]> log, AvroSerde<SpecificRecord> serde, List<String> topics,
+                         long released) {
+    this.log = log;
+    List<Long> ids = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = log.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> segment = it.next();
+        if (!isSegmentKey(segment.key)) {
+          throw new IllegalStateException(OTHER_LAYOUT);
+        }
+        long id = ByteBuffer.wrap(segment.key.get(), 1, 8).getLong();
+        ids.add(id);
+        ByteBuffer b = ByteBuffer.wrap(segment.value);
+        while (b.hasRemaining()) {
+          int topic = b.get();
+          byte[] value = new byte[b.getInt()];
+          b.get(value);
+          Telemetry sample = Telemetry.of(serde.deserialize(topics.get(topic), value));
+          if (released == Long.MIN_VALUE || sample.eventTime() > released) {
+            // In segment order: a later copy of a key replaced the earlier one, as it did when it arrived.
+            held.put(ReorderBufferProcessor.bufferKey(sample.eventTime(), topic, sample.entity(), value),
+                new Held(sample, id));
+          }
+        }
+      }
+    }
+    for (Held h : held.values()) {
+      live.merge(h.segment, 1, Integer::sum);
+    }
+    for (long id : ids) {
+      if (!live.containsKey(id)) {
+        log.delete(segmentKey(id));
+      }
+    }
+    open = ids.isEmpty() ? 0 : ids.get(ids.size() - 1) + 1;
+  }
+
+  static boolean isSegmentKey(Bytes key) {
+    return key.get().length == 9 && key.get()[0] == SEGMENT_MARK;
+  }
+
+  private static Bytes segmentKey(long id) {
+    // Replay's per-record keys start with an event time (first byte 0x80 for any time after 1970) and are longer.
+    return Bytes.wrap(ByteBuffer.allocate(9).put(SEGMENT_MARK).putLong(id).array());
+  }
+
+  @Override
+  public void put(Bytes key, int topicIndex, byte[] value, Telemetry sample) {
+    int need = 1 + 4 + value.length;
+    if (openLength + need > openBytes.length) {
+      openBytes = Arrays.copyOf(openBytes, Math.max(2 * openBytes.length, openLength + need));
+    }
+    ByteBuffer.wrap(openBytes, openLength, need).put((byte) topicIndex).putInt(value.length).put(value);
+    openLength += need;
+    long segment = open;
+    log.put(segmentKey(segment), Arrays.copyOf(openBytes, openLength));
+    live.merge(segment, 1, Integer::sum);
+    Held replaced = held.put(key, new Held(sample, segment));
+    if (openLength >= SEGMENT_BYTES) {
+      next();
+    }
+    if (replaced != null) {
+      forget(replaced.segment);
+    }
+  }
+
+  @Override
+  public Range range(Bytes from, Bytes to) {
+    NavigableMap<Bytes, Held> sub = from == null ? held.headMap(to, true) : held.subMap(from, true, to, true);
+    Iterator<Map.Entry<Bytes, Held>> it = sub.entrySet().iterator();
+    return new Range() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Entry next() {
+        Map.Entry<Bytes, Held> e = it.next();
+        return new Entry(e.getKey(), e.getValue().sample);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public void delete(Bytes key) {
+    Held h = held.remove(key);
+    if (h != null) {
+      forget(h.segment);
+    }
+  }
+
+  private void forget(long segment) {
+    if (live.merge(segment, -1, Integer::sum) > 0) {
+      return;
+    }
+    live.remove(segment);
+    log.delete(segmentKey(segment));
+    if (segment == open) {
+      next();
+    }
+  }
+
+  private void next() {
+    open++;
+    openLength = 0;
+  }
+}
