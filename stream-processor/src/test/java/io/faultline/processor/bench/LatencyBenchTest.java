@@ -18,9 +18,18 @@ class LatencyBenchTest {
   void shouldEndConfirmationAtTheOpeningTickWhenEnoughNamesAreConfirmed() {
     AnalysisSettings analysis = AnalysisSettings.defaults();
     CorrelationSettings correlation = CorrelationSettings.defaults();
-    // 6 names: the analysis needs max(2, ceil(0.5 * 6)) = 3 of them; the third confirmation counts.
+    // 6 names: the analysis needs max(2, ceil(0.5 * 6)) = 3 of them; the third confirmation names the
+    // resolver, and the diagnosis has been pending since the first one's tick (10 s).
     long[] conf = LatencyBench.confirmation(List.of(10_400L, 9_100L, 12_050L, 11_700L), 6, analysis, correlation);
-    assertArrayEquals(new long[] {11_700L, 12_000L + correlation.openAfterMs()}, conf);
+    assertArrayEquals(new long[] {11_700L, Math.max(10_000L + correlation.openAfterMs(), 12_000L)}, conf);
+  }
+
+  @Test
+  void shouldEndConfirmationAtTheInferenceWhenTheResolverIsNamedAfterTheIncidentOpened() {
+    CorrelationSettings correlation = CorrelationSettings.defaults();
+    long late = 1_000L + correlation.openAfterMs() + 2_500L;
+    long[] conf = LatencyBench.confirmation(List.of(1_000L, 1_200L, late), 6, AnalysisSettings.defaults(), correlation);
+    assertArrayEquals(new long[] {late, correlation.tickAtOrAfter(late)}, conf);
   }
 
   @Test
