@@ -1,6 +1,7 @@
 package io.faultline.processor.detect;
 
 import java.util.Iterator;
+import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -27,5 +28,25 @@ interface ReorderBuffer {
   interface Range extends Iterator<Entry>, AutoCloseable {
     @Override
     void close();
+
+    /** The entries of {@code source}, each converted by {@code entry}; closing runs {@code onClose}. */
+    static <T> Range of(Iterator<T> source, Function<T, Entry> entry, Runnable onClose) {
+      return new Range() {
+        @Override
+        public boolean hasNext() {
+          return source.hasNext();
+        }
+
+        @Override
+        public Entry next() {
+          return entry.apply(source.next());
+        }
+
+        @Override
+        public void close() {
+          onClose.run();
+        }
+      };
+    }
   }
 }

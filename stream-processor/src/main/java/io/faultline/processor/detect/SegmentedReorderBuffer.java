@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -125,22 +124,7 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
   @Override
   public Range range(Bytes from, Bytes to) {
     NavigableMap<Bytes, Held> sub = from == null ? held.headMap(to, true) : held.subMap(from, true, to, true);
-    Iterator<Map.Entry<Bytes, Held>> it = sub.entrySet().iterator();
-    return new Range() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Entry next() {
-        Map.Entry<Bytes, Held> e = it.next();
-        return new Entry(e.getKey(), e.getValue().sample);
-      }
-
-      @Override
-      public void close() {}
-    };
+    return Range.of(sub.entrySet().iterator(), e -> new Entry(e.getKey(), e.getValue().sample), () -> { });
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.faultline.processor.detect;
 import io.faultline.schemas.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -34,23 +33,8 @@ final class StoreReorderBuffer implements ReorderBuffer {
   @Override
   public Range range(Bytes from, Bytes to) {
     KeyValueIterator<Bytes, byte[]> it = store.range(from, to);
-    return new Range() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Entry next() {
-        KeyValue<Bytes, byte[]> e = it.next();
-        return new Entry(e.key, Telemetry.of(serde.deserialize(DetectionStage.REORDER_BUFFER_STORE, e.value)));
-      }
-
-      @Override
-      public void close() {
-        it.close();
-      }
-    };
+    return Range.of(it, e -> new Entry(e.key,
+        Telemetry.of(serde.deserialize(DetectionStage.REORDER_BUFFER_STORE, e.value))), it::close);
   }
 
   @Override
