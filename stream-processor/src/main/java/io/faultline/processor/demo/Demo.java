@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -399,8 +400,11 @@ public final class Demo {
     }
 
     void whereNext(Options o, Expectations expect, Path expectFile, boolean liveAfter) {
-      String root = story.rankedFirst().stream().findFirst()
-          .orElse(expect == null || expect.faults().isEmpty() ? null : expect.faults().get(0).root());
+      // The fault's root when the pipeline named it (an incident may open on a symptom's entity and name
+      // the root an update later), else what the first incident names now.
+      String expected = expect == null || expect.faults().isEmpty() ? null : expect.faults().get(0).root();
+      String root = expected != null && story.rankedFirst().contains(expected) ? expected
+          : Optional.ofNullable(story.firstIncidentRoot()).orElse(expected);
       String incident = story.incidentIds().isEmpty() ? null : story.incidentIds().get(0);
       String app = story.firstApplication();
       Map<String, Long> counts = new HashMap<>(probes.sentPerTopic());

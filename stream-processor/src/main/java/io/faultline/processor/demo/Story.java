@@ -179,6 +179,11 @@ final class Story {
     return Set.copyOf(rankedFirst);
   }
 
+  /** The root cause the first incident names now (its latest version), or null before any incident. */
+  synchronized String firstIncidentRoot() {
+    return incidents.values().stream().findFirst().map(Incident::getRootCause).orElse(null);
+  }
+
   /** The first application an incident reported failing, or null. */
   synchronized String firstApplication() {
     return applications.stream().findFirst().orElse(null);

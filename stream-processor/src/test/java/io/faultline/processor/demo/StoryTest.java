@@ -86,6 +86,18 @@ class StoryTest {
   }
 
   @Test
+  void shouldNameTheFirstIncidentsLatestRootWhenAnUpdateChangedIt() {
+    Incident opened = incident(IncidentState.OPENED, 1);
+    opened.setRootCause("dns-name:queue.internal");
+    story.onIncident(opened);
+    assertEquals("dns-name:queue.internal", story.firstIncidentRoot());
+
+    story.onIncident(incident(IncidentState.UPDATED, 2));
+
+    assertEquals(ROOT, story.firstIncidentRoot());
+  }
+
+  @Test
   void shouldWrapWithinTheWidthWhenTextIsLong() {
     List<String> lines = Story.wrap("a ".repeat(60) + "x".repeat(30), 20);
 
