@@ -6,19 +6,15 @@ import io.faultline.processor.RunningProcessor;
 import io.faultline.processor.TopicSetup;
 import io.faultline.processor.analysis.AnalysisSettings;
 import io.faultline.processor.correlate.CorrelationSettings;
-import io.faultline.processor.replay.ReplayCli;
 import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.bench.BenchReport;
-import io.faultline.schemas.config.ConfigException;
 import io.faultline.schemas.config.LayeredConfig;
 import io.faultline.schemas.scenario.ScenarioRecord;
 import io.faultline.schemas.serde.AvroSerde;
-import io.faultline.stack.StackException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,29 +77,12 @@ public final class LatencyBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    ReplayCli.quietClients();
-    Options o;
-    try {
-      o = parse(args);
-      if (o == null) {
-        out.println(USAGE);
-        return 0;
-      }
-      ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null, Map.of(), o.flags()));
-    } catch (ConfigException | IllegalArgumentException e) {
-      err.println("faultline bench latency: " + e.getMessage());
-      return 2;
-    }
-    try (BenchCluster cluster = openCluster(o, err)) {
-      measure(o, cluster, err).printAndWrite(out);
-      return 0;
-    } catch (StackException | IllegalStateException | UncheckedIOException e) {
-      err.println("faultline bench latency: " + e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      err.println("faultline bench latency: cannot write the report: " + e.getMessage());
-      return 1;
-    }
+    return BenchArgs.runCli("latency", USAGE, args, out, err, LatencyBench::parse,
+        o -> ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null, Map.of(), o.flags())), o -> {
+          try (BenchCluster cluster = openCluster(o, err)) {
+            return measure(o, cluster, err);
+          }
+        });
   }
 
   private static BenchCluster openCluster(Options o, PrintStream log) {

@@ -11,7 +11,6 @@ import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RestoreProgress;
 import io.faultline.processor.TopicSetup;
 import io.faultline.processor.api.FaultlineMetrics;
-import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.replay.ScenarioPublisher;
 import io.faultline.processor.sim.ScenarioGenerator;
 import io.faultline.processor.sim.SimulationSpec;
@@ -21,12 +20,10 @@ import io.faultline.schemas.bench.BenchReport;
 import io.faultline.schemas.registry.RegistryClientConfig;
 import io.faultline.schemas.registry.RestSchemaRegistryClient;
 import io.faultline.stack.LocalStack;
-import io.faultline.stack.StackException;
 import io.faultline.stack.StackOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,30 +79,7 @@ public final class ScaleBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    ReplayCli.quietClients();
-    Options o;
-    try {
-      o = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("faultline bench scale: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    if (o == null) {
-      out.println(USAGE);
-      return 0;
-    }
-    try {
-      BenchReport report = bench(o, err);
-      report.printAndWrite(out);
-      return 0;
-    } catch (IOException e) {
-      err.println("faultline bench scale: " + e.getMessage());
-      return 1;
-    } catch (StackException | IllegalStateException | UncheckedIOException | BenchFailure e) {
-      err.println("faultline bench scale: " + e.getMessage());
-      return 1;
-    }
+    return BenchArgs.runCli("scale", USAGE, args, out, err, ScaleBench::parse, o -> { }, o -> bench(o, err));
   }
 
   static Options parse(String[] args) {
@@ -147,7 +121,7 @@ public final class ScaleBench {
   }
 
   /** A run that could not measure what it set out to. */
-  static final class BenchFailure extends RuntimeException {
+  static final class BenchFailure extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     BenchFailure(String message) {

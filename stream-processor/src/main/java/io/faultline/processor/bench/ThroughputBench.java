@@ -2,23 +2,19 @@ package io.faultline.processor.bench;
 
 import io.faultline.processor.ProcessorApp;
 import io.faultline.processor.RunningProcessor;
-import io.faultline.processor.replay.ReplayCli;
 import io.faultline.processor.sim.FaultKind;
 import io.faultline.processor.sim.ScenarioGenerator;
 import io.faultline.processor.sim.SimulationSpec;
 import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.bench.BenchReport;
-import io.faultline.schemas.config.ConfigException;
 import io.faultline.schemas.config.LayeredConfig;
 import io.faultline.schemas.scenario.ScenarioReader;
 import io.faultline.schemas.serde.AvroSerde;
-import io.faultline.stack.StackException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,34 +80,8 @@ public final class ThroughputBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    ReplayCli.quietClients();
-    Options o;
-    try {
-      o = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("faultline bench throughput: " + e.getMessage());
-      return 2;
-    }
-    if (o == null) {
-      out.println(USAGE);
-      return 0;
-    }
-    try {
-      ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null, Map.of(), o.flags()));
-    } catch (ConfigException | IllegalArgumentException e) {
-      err.println("faultline bench throughput: " + e.getMessage());
-      return 2;
-    }
-    try {
-      measure(o, err).printAndWrite(out);
-      return 0;
-    } catch (StackException | IllegalStateException | UncheckedIOException e) {
-      err.println("faultline bench throughput: " + e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      err.println("faultline bench throughput: cannot write the report: " + e.getMessage());
-      return 1;
-    }
+    return BenchArgs.runCli("throughput", USAGE, args, out, err, ThroughputBench::parse,
+        o -> ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null, Map.of(), o.flags())), o -> measure(o, err));
   }
 
   static Options parse(String[] args) {
