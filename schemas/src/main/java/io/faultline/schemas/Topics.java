@@ -101,10 +101,17 @@ public final class Topics {
     return topic.name().substring(TELEMETRY_PREFIX.length());
   }
 
-  /** The scenario line type of a telemetry sample, by its record class. */
+  /** The scenario line type of a telemetry sample, by its record class (looked up once per class: it is per sample). */
   public static String telemetryTypeOf(Object sample) {
-    return TELEMETRY.stream().filter(t -> t.valueType().isInstance(sample)).findFirst()
-        .map(Topics::telemetryType)
-        .orElseThrow(() -> new IllegalArgumentException(sample.getClass().getName() + " is no telemetry sample"));
+    return TELEMETRY_TYPES.get(sample.getClass());
   }
+
+  private static final ClassValue<String> TELEMETRY_TYPES = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> type) {
+      return TELEMETRY.stream().filter(t -> t.valueType().isAssignableFrom(type)).findFirst()
+          .map(Topics::telemetryType)
+          .orElseThrow(() -> new IllegalArgumentException(type.getName() + " is no telemetry sample"));
+    }
+  };
 }

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * rewrites the segment's value in the store's cache, so only its last version per commit reaches
  * the changelog. A segment of {@link #SEGMENT_BYTES} is closed and the next one opened; a segment
  * is deleted (one tombstone) once every record in it has been released. A record held for the
- * grace (500 ms) across several 100 ms commits thus costs a few hundredths of a changelog record,
+ * grace (250 ms live) across several 100 ms commits thus costs a few hundredths of a changelog record,
  * not a value record and a tombstone of its own.
  *
  * <p>Restore: the constructor reads the segments back and keeps the records later than the

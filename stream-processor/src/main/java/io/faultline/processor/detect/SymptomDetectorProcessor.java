@@ -48,14 +48,6 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
    */
   static final int DECODED_MAX = 4_096;
 
-  private static final ClassValue<String> TELEMETRY_TYPE = new ClassValue<>() {
-    @Override
-    protected String computeValue(Class<?> type) {
-      return Topics.TELEMETRY.stream().filter(t -> t.valueType().isAssignableFrom(type)).findFirst()
-          .map(Topics::telemetryType).orElseThrow();
-    }
-  };
-
   private final DetectionSettings settings;
   private final SignalDetector detector;
   private ProcessorContext<String, CorrelationInput> context;
@@ -129,7 +121,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private void sample(Telemetry t) {
-    metrics.eventIn(TELEMETRY_TYPE.get(t.sample().getClass()));
+    metrics.eventIn(Topics.telemetryTypeOf(t.sample()));
     present(t.entity(), t.eventTime(), t.intervalMs());
     long time = t.eventTime();
     String e = t.entity();
