@@ -89,6 +89,16 @@ class FaultlineTopologyTest {
   }
 
   @Test
+  void shouldBatchTheStreamProducersBy128KiBUnlessConfiguredOtherwise() {
+    Properties byDefault = ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null, Map.of(), Map.of()));
+    assertEquals("131072", String.valueOf(byDefault.get(StreamsConfig.producerPrefix("batch.size"))));
+    Properties fromEnv = ProcessorApp.streamsConfig(ProcessorApp.loadConfig(null,
+        Map.of("FAULTLINE_KAFKA_PRODUCER_BATCH_SIZE", "65536"), Map.of()));
+    assertEquals("65536", String.valueOf(fromEnv.get(StreamsConfig.producerPrefix("batch.size"))));
+    new StreamsConfig(fromEnv);
+  }
+
+  @Test
   void shouldExitWithUsageErrorWhenArgumentsOrSettingsAreBad() {
     assertEquals(2, ProcessorApp.run(new String[] {"--bogus"}));
     assertEquals(2, ProcessorApp.run(new String[] {"--config"}));

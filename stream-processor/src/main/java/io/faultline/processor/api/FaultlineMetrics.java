@@ -52,6 +52,7 @@ public final class FaultlineMetrics implements AutoCloseable {
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> eventsIn = new ConcurrentHashMap<>();
   private final Timer detectionDelay;
   private final List<AutoCloseable> bound = new ArrayList<>();
 
@@ -104,7 +105,13 @@ public final class FaultlineMetrics implements AutoCloseable {
 
   /** One input record taken in; {@code kind} is the telemetry type ({@code dns}, {@code app}, ...) or {@code topology}. */
   public void eventIn(String kind) {
-    counter(EVENTS_IN, "kind", kind, "Input records taken in, by kind").increment();
+    // Once per input record: looked up by the kind alone, without building the general key.
+    Counter c = eventsIn.get(kind);
+    if (c == null) {
+      c = counter(EVENTS_IN, "kind", kind, "Input records taken in, by kind");
+      eventsIn.put(kind, c);
+    }
+    c.increment();
   }
 
   public void symptomRaised(String signal) {

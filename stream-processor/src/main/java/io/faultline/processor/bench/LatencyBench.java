@@ -169,7 +169,9 @@ public final class LatencyBench {
     double measuredMax = Double.NaN;
     if (rate == 0) {
       log.printf("faultline bench latency: measuring the maximum throughput (%,d events) ...%n", o.calibrateEvents());
-      ThroughputBench.Options t = new ThroughputBench.Options(o.calibrateEvents(), Math.max(o.entities(), 1_000), 11,
+      // Warmed up by as many events as it measures: the maximum is the sustained one (ThroughputBench).
+      ThroughputBench.Options t = new ThroughputBench.Options(o.calibrateEvents(), o.calibrateEvents(),
+          Math.max(o.entities(), 1_000), 11,
           o.bootstrap(), o.registry(), o.flags(), 900);
       measuredMax = ThroughputBench.measure(t, cluster, log).endToEnd();
       rate = Math.max(100, Math.round(measuredMax / 2));

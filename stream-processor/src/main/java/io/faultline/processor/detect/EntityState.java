@@ -50,13 +50,13 @@ final class EntityState {
 
   byte[] toBytes() {
     byte[][] keys = new byte[signals.size()][];
-    byte[][] values = new byte[signals.size()][];
+    int[] sizes = new int[keys.length];
     int size = 1 + 1 + (presence == null ? 0 : 8 + 4 + 8) + 2;
     int i = 0;
     for (Map.Entry<String, Object> e : signals.entrySet()) {
       keys[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
-      values[i] = e.getValue() instanceof SignalState s ? s.toBytes() : (byte[]) e.getValue();
-      size += 2 + keys[i].length + 4 + values[i].length;
+      sizes[i] = e.getValue() instanceof SignalState s ? s.encodedSize() : ((byte[]) e.getValue()).length;
+      size += 2 + keys[i].length + 4 + sizes[i];
       i++;
     }
     ByteBuffer b = ByteBuffer.allocate(size).put(VERSION);
@@ -67,8 +67,16 @@ final class EntityState {
           .putLong(presence.lastSeen).putInt(presence.intervalMs).putLong(presence.silenceOnset);
     }
     b.putShort((short) keys.length);
-    for (i = 0; i < keys.length; i++) {
-      b.putShort((short) keys[i].length).put(keys[i]).putInt(values[i].length).put(values[i]);
+    i = 0;
+    for (Object value : signals.values()) {
+      b.putShort((short) keys[i].length).put(keys[i]).putInt(sizes[i]);
+      // Decoded signals are written in place; the others are still their stored bytes.
+      if (value instanceof SignalState s) {
+        s.writeTo(b);
+      } else {
+        b.put((byte[]) value);
+      }
+      i++;
     }
     return b.array();
   }

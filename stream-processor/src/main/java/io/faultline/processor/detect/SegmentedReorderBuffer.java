@@ -4,10 +4,12 @@ import io.faultline.schemas.serde.AvroSerde;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
@@ -31,6 +33,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * watermark); a segment left with none is deleted. Under exactly-once the segments, the watermark
  * and the output of the released records are committed together, so a task that moves loses and
  * repeats nothing.
+ *
+ * <p>In memory the records are grouped by event time, each group a hash map by key, and a group is
+ * put in key order only when it is read ({@link #range}), once, as it is released. A probe's
+ * samples share their timestamp (every entity of a task sampled in the same second lands on one
+ * millisecond), so a sorted map of all keys compared long common prefixes at every insert and
+ * delete: it was the largest single cost in the stream thread's profile.
  */
 final class SegmentedReorderBuffer implements ReorderBuffer {
 
@@ -44,7 +52,10 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
   private record Held(Telemetry sample, long segment) {}
 
   private final KeyValueStore<Bytes, byte[]> log;
-  private final TreeMap<Bytes, Held> held = new TreeMap<>();
+  /** Event time -> the records of that millisecond, by key. */
+  private final TreeMap<Long, Map<Bytes, Held>> held = new TreeMap<>();
+  private long lastTime = Long.MIN_VALUE;
+  private Map<Bytes, Held> lastGroup;
   /** Records not yet released, per segment. */
   private final Map<Long, Integer> live = new HashMap<>();
   private long open;
@@ -75,14 +86,16 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
           Telemetry sample = Telemetry.of(serde.deserialize(topics.get(topic), value));
           if (released == Long.MIN_VALUE || sample.eventTime() > released) {
             // In segment order: a later copy of a key replaced the earlier one, as it did when it arrived.
-            held.put(ReorderBufferProcessor.bufferKey(sample.eventTime(), topic, sample.entity(), value),
-                new Held(sample, id));
+            group(sample.eventTime()).put(
+                ReorderBufferProcessor.bufferKey(sample.eventTime(), topic, sample.entity(), value), new Held(sample, id));
           }
         }
       }
     }
-    for (Held h : held.values()) {
-      live.merge(h.segment, 1, Integer::sum);
+    for (Map<Bytes, Held> group : held.values()) {
+      for (Held h : group.values()) {
+        live.merge(h.segment, 1, Integer::sum);
+      }
     }
     for (long id : ids) {
       if (!live.containsKey(id)) {
@@ -112,7 +125,7 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
     long segment = open;
     log.put(segmentKey(segment), Arrays.copyOf(openBytes, openLength));
     live.merge(segment, 1, Integer::sum);
-    Held replaced = held.put(key, new Held(sample, segment));
+    Held replaced = group(sample.eventTime()).put(key, new Held(sample, segment));
     if (openLength >= SEGMENT_BYTES) {
       next();
     }
@@ -121,18 +134,81 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
     }
   }
 
+  /** The group of {@code time}, created empty; arrivals mostly repeat the last one's time. */
+  private Map<Bytes, Held> group(long time) {
+    if (time != lastTime || lastGroup == null) {
+      lastGroup = held.computeIfAbsent(time, t -> new HashMap<>());
+      lastTime = time;
+    }
+    return lastGroup;
+  }
+
   @Override
   public Range range(Bytes from, Bytes to) {
-    NavigableMap<Bytes, Held> sub = from == null ? held.headMap(to, true) : held.subMap(from, true, to, true);
-    return Range.of(sub.entrySet().iterator(), e -> new Entry(e.getKey(), e.getValue().sample), () -> { });
+    long fromTime = from == null ? Long.MIN_VALUE : ReorderBufferProcessor.timeOf(from);
+    long toTime = ReorderBufferProcessor.timeOf(to);
+    if (fromTime > toTime) {
+      return Range.of(Collections.emptyIterator(), e -> null, () -> { });
+    }
+    Iterator<Map.Entry<Long, Map<Bytes, Held>>> groups = held.subMap(fromTime, true, toTime, true).entrySet().iterator();
+    Iterator<Map.Entry<Bytes, Held>> entries = new Iterator<>() {
+      private Iterator<Map.Entry<Bytes, Held>> current = Collections.emptyIterator();
+      private boolean boundary;
+      private Map.Entry<Bytes, Held> next = advance();
+
+      private Map.Entry<Bytes, Held> advance() {
+        while (true) {
+          while (current.hasNext()) {
+            Map.Entry<Bytes, Held> e = current.next();
+            // A bound is compared only in its own millisecond (drain's bounds are bare time prefixes anyway).
+            if (!boundary || ((from == null || e.getKey().compareTo(from) >= 0) && e.getKey().compareTo(to) <= 0)) {
+              return e;
+            }
+          }
+          if (!groups.hasNext()) {
+            return null;
+          }
+          Map.Entry<Long, Map<Bytes, Held>> group = groups.next();
+          boundary = group.getKey() == fromTime || group.getKey() == toTime;
+          List<Map.Entry<Bytes, Held>> sorted = new ArrayList<>(group.getValue().entrySet());
+          sorted.sort(Map.Entry.comparingByKey());
+          current = sorted.iterator();
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<Bytes, Held> next() {
+        Map.Entry<Bytes, Held> e = next;
+        if (e == null) {
+          throw new NoSuchElementException();
+        }
+        next = advance();
+        return e;
+      }
+    };
+    return Range.of(entries, e -> new Entry(e.getKey(), e.getValue().sample), () -> { });
   }
 
   @Override
   public void delete(Bytes key) {
-    Held h = held.remove(key);
-    if (h != null) {
-      forget(h.segment);
+    long time = ReorderBufferProcessor.timeOf(key);
+    Map<Bytes, Held> group = held.get(time);
+    Held h = group == null ? null : group.remove(key);
+    if (h == null) {
+      return;
     }
+    if (group.isEmpty()) {
+      held.remove(time);
+      if (group == lastGroup) {
+        lastGroup = null;
+      }
+    }
+    forget(h.segment);
   }
 
   private void forget(long segment) {

@@ -31,6 +31,7 @@ class BenchArgsTest {
   void shouldUseTheDocumentedDefaultsWhenNoFlagIsGiven() {
     ThroughputBench.Options t = ThroughputBench.parse(new String[0]);
     assertEquals(1_000_000, t.events());
+    assertEquals(1_000_000, t.warmupEvents());
     assertEquals(15_000, t.entities());
     assertNull(t.bootstrap());
     LatencyBench.Options l = LatencyBench.parse(new String[0]);
@@ -41,10 +42,12 @@ class BenchArgsTest {
   @Test
   void shouldReadEveryFlagWhenGiven() {
     ThroughputBench.Options t = ThroughputBench.parse(new String[] {"--events", "5000", "--entities", "300",
-        "--seed", "3", "--bootstrap", "b:9092", "--registry", "http://r", "--set", "commit.interval.ms=200"});
+        "--seed", "3", "--warmup-events", "0", "--bootstrap", "b:9092", "--registry", "http://r",
+        "--set", "commit.interval.ms=200"});
     assertEquals(5000, t.events());
     assertEquals(300, t.entities());
     assertEquals(3, t.seed());
+    assertEquals(0, t.warmupEvents());
     assertEquals("b:9092", t.bootstrap());
     assertEquals(Map.of("commit.interval.ms", "200"), t.flags());
     LatencyBench.Options l = LatencyBench.parse(new String[] {"--rate", "20000", "--faults", "4"});

@@ -57,9 +57,9 @@ class BenchIT {
   void shouldReportRatesAndTheirRatioWhenThroughputRunsOnTheBroker(LocalStack stack) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = ThroughputBench.run(new String[] {"--events", "3000", "--entities", "100", "--bootstrap",
-        stack.bootstrapServers(), "--registry", stack.registryUrl()}, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code = ThroughputBench.run(new String[] {"--events", "3000", "--warmup-events", "2000", "--entities", "100",
+        "--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl()},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
 
     Path json = root.resolve("bench-results").resolve("throughput-latest.json");

@@ -87,4 +87,48 @@ class DetectionStageTest {
     assertTrue(java.util.Arrays.equals(s.raiseTimes, copy.raiseTimes));
     assertTrue(java.util.Arrays.equals(bytes, copy.toBytes()));
   }
+  @Test
+  void shouldWriteTheDataOutputStreamLayoutWhenTheNoteIsNotAscii() throws Exception {
+    SignalState s = new SignalState();
+    s.lastTime = 123_456L;
+    s.recent = 0b1011;
+    s.recentCount = 4;
+    s.raised = true;
+    s.severity = Severity.WARNING;
+    s.onset = 100_000L;
+    s.abnormalTimes = new long[] {90_000L, 100_000L};
+    s.raiseTimes = new long[] {100_000L};
+    s.warmup = new double[] {1.5, 2.5};
+    s.mean = 2.0;
+    s.note = "latency \u2265 40 ms via r\u00e9solveur\u0000";
+    // The layout every stored detect-state value (version 1) was written in.
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
+      out.writeByte(1);
+      out.writeLong(s.lastTime);
+      out.writeInt(s.recent);
+      out.writeInt(s.recentCritical);
+      out.writeByte(s.recentCount);
+      out.writeBoolean(s.raised);
+      out.writeByte(s.severity.ordinal());
+      out.writeLong(s.onset);
+      out.writeByte(2);
+      out.writeLong(90_000L);
+      out.writeLong(100_000L);
+      out.writeInt(s.abnormalSamples);
+      out.writeInt(s.normalRun);
+      out.writeByte(1);
+      out.writeLong(100_000L);
+      out.writeInt(s.samples);
+      out.writeDouble(s.mean);
+      out.writeDouble(s.dev);
+      out.writeByte(2);
+      out.writeDouble(1.5);
+      out.writeDouble(2.5);
+      out.writeDouble(s.lastObserved);
+      out.writeUTF(s.note);
+    }
+    assertTrue(java.util.Arrays.equals(expected.toByteArray(), s.toBytes()));
+    assertEquals(s.note, SignalState.fromBytes(s.toBytes()).note);
+  }
 }
