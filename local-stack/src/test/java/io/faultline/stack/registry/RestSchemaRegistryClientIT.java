@@ -14,9 +14,17 @@ import io.faultline.schemas.registry.SchemaRegistries;
 import io.faultline.stack.LocalStack;
 import io.faultline.stack.LocalStackExtension;
 import io.faultline.telemetry.DnsSample;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
@@ -51,6 +59,36 @@ class RestSchemaRegistryClientIT {
       List<String> subjects = reader.subjects();
       assertTrue(subjects.contains(subject), subjects.toString());
       assertEquals(4, reader.requestCount());
+    }
+  }
+
+  @Test
+  void shouldGiveEveryClientTheSameIdWhenTheyRegisterANewSubjectAtOnce(LocalStack stack) throws Exception {
+    // As two stream threads do with their first record to a new repartition topic: Apicurio answers all but
+    // one of the racing registrations "already exists" (409), and none of them may fail.
+    int clients = 8;
+    for (int round = 0; round < 5; round++) {
+      String subject = subject();
+      CyclicBarrier start = new CyclicBarrier(clients);
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<Integer>> ids = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          ids.add(pool.submit(() -> {
+            try (RestSchemaRegistryClient c = client(stack)) {
+              start.await();
+              return c.register(subject, DnsSample.getClassSchema());
+            }
+          }));
+        }
+        Set<Integer> distinct = new HashSet<>();
+        for (Future<Integer> id : ids) {
+          distinct.add(id.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(1, distinct.size(), "one schema, one id: " + distinct);
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 

@@ -88,6 +88,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistry {
       return cached;
     }
     Response r = call("POST", "/subjects/" + segment(subject) + "/versions", Map.of("schema", schema.toString()));
+    if (r.status == 409) {
+      // Two clients registering the same new subject at once (two stream threads sending their first record
+      // to a new repartition topic): Apicurio answers the second "artifact already exists". If the schema is
+      // now there, that is the answer; an incompatible schema is not, and stays an error.
+      OptionalInt existing = lookup(subject, schema);
+      if (existing.isPresent()) {
+        return existing.getAsInt();
+      }
+    }
     if (r.status != 200) {
       throw r.error("cannot register " + schema.getFullName() + " under subject " + subject);
     }

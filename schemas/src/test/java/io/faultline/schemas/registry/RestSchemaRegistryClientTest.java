@@ -165,10 +165,19 @@ class RestSchemaRegistryClientTest {
   void shouldRaiseIncompatibleSchemaWhenRegistryAnswers409() throws IOException {
     String url = startServer();
     replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}"));
+    replies.add(new Reply(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}"));
     IncompatibleSchemaException e = assertThrows(IncompatibleSchemaException.class,
         () -> client(url, 3).register("faultline.telemetry.dns-value", DnsSample.getClassSchema()));
     assertEquals("cannot register io.faultline.telemetry.DnsSample under subject faultline.telemetry.dns-value: "
         + "HTTP 409 error 409 (Schema being registered is incompatible)", e.getMessage());
+  }
+
+  @Test
+  void shouldAnswerTheExistingIdWhenAConcurrentRegistrationCreatedTheSubjectFirst() throws IOException {
+    String url = startServer();
+    replies.add(new Reply(409, "{\"error_code\":409,\"message\":\"An artifact with ID 'x-value' already exists.\"}"));
+    replies.add(new Reply(200, "{\"id\":7,\"version\":1,\"subject\":\"x-value\"}"));
+    assertEquals(7, client(url, 0).register("x-value", DnsSample.getClassSchema()));
   }
 
   @Test
