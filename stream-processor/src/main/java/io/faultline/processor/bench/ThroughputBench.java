@@ -259,8 +259,8 @@ public final class ThroughputBench {
     double rawConsume = Stats.rate(consumed[0], consumeNanos);
     double endToEnd = Stats.rate(events, e2e.processNanos());
     BenchReport report = new BenchReport("throughput", "metric", "value", "unit");
-    report.parameter("events", events).parameter("warmupEvents", load.warmup().size()).parameter("entities", o.entities()).parameter("seed", o.seed())
-        .parameter("samplingMs", SAMPLING_MS).parameter("simulatedMinutes", minutes).parameter("cluster", o.bootstrap() == null ? "embedded" : o.bootstrap());
+    report.parameter("events", events).parameter("warmupEvents", load.warmup().size())
+        .parameter("entities", o.entities()).parameter("seed", o.seed()).parameter("samplingMs", SAMPLING_MS).parameter("simulatedMinutes", minutes).parameter("cluster", o.bootstrap() == null ? "embedded" : o.bootstrap());
     o.flags().forEach((k, v) -> report.parameter("set " + k, v));
     report.row("raw produce (probe settings, acks=all, idempotent, lz4)", rawProduce, "events/s");
     report.row("raw consume (read_committed, no decoding)", rawConsume, "events/s");

@@ -86,8 +86,8 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
           Telemetry sample = Telemetry.of(serde.deserialize(topics.get(topic), value));
           if (released == Long.MIN_VALUE || sample.eventTime() > released) {
             // In segment order: a later copy of a key replaced the earlier one, as it did when it arrived.
-            group(sample.eventTime()).put(
-                ReorderBufferProcessor.bufferKey(sample.eventTime(), topic, sample.entity(), value), new Held(sample, id));
+            Bytes key = ReorderBufferProcessor.bufferKey(sample.eventTime(), topic, sample.entity(), value);
+            group(sample.eventTime()).put(key, new Held(sample, id));
           }
         }
       }
@@ -147,51 +147,65 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
   public Range range(Bytes from, Bytes to) {
     long fromTime = from == null ? Long.MIN_VALUE : ReorderBufferProcessor.timeOf(from);
     long toTime = ReorderBufferProcessor.timeOf(to);
-    if (fromTime > toTime) {
-      return Range.of(Collections.emptyIterator(), e -> null, () -> { });
-    }
-    Iterator<Map.Entry<Long, Map<Bytes, Held>>> groups = held.subMap(fromTime, true, toTime, true).entrySet().iterator();
-    Iterator<Map.Entry<Bytes, Held>> entries = new Iterator<>() {
-      private Iterator<Map.Entry<Bytes, Held>> current = Collections.emptyIterator();
-      private boolean boundary;
-      private Map.Entry<Bytes, Held> next = advance();
-
-      private Map.Entry<Bytes, Held> advance() {
-        while (true) {
-          while (current.hasNext()) {
-            Map.Entry<Bytes, Held> e = current.next();
-            // A bound is compared only in its own millisecond (drain's bounds are bare time prefixes anyway).
-            if (!boundary || ((from == null || e.getKey().compareTo(from) >= 0) && e.getKey().compareTo(to) <= 0)) {
-              return e;
-            }
-          }
-          if (!groups.hasNext()) {
-            return null;
-          }
-          Map.Entry<Long, Map<Bytes, Held>> group = groups.next();
-          boundary = group.getKey() == fromTime || group.getKey() == toTime;
-          List<Map.Entry<Bytes, Held>> sorted = new ArrayList<>(group.getValue().entrySet());
-          sorted.sort(Map.Entry.comparingByKey());
-          current = sorted.iterator();
-        }
-      }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public Map.Entry<Bytes, Held> next() {
-        Map.Entry<Bytes, Held> e = next;
-        if (e == null) {
-          throw new NoSuchElementException();
-        }
-        next = advance();
-        return e;
-      }
-    };
+    Iterator<Map.Entry<Bytes, Held>> entries = fromTime > toTime ? Collections.emptyIterator()
+        : new InKeyOrder(held.subMap(fromTime, true, toTime, true).entrySet().iterator(), from, to, fromTime, toTime);
     return Range.of(entries, e -> new Entry(e.getKey(), e.getValue().sample), () -> { });
+  }
+
+  /** The records of consecutive groups, each group sorted when it is reached, within {@code from..to}. */
+  private static final class InKeyOrder implements Iterator<Map.Entry<Bytes, Held>> {
+    private final Iterator<Map.Entry<Long, Map<Bytes, Held>>> groups;
+    private final Bytes from;
+    private final Bytes to;
+    private final long fromTime;
+    private final long toTime;
+    private Iterator<Map.Entry<Bytes, Held>> current = Collections.emptyIterator();
+    private boolean boundary;
+    private Map.Entry<Bytes, Held> next;
+
+    InKeyOrder(Iterator<Map.Entry<Long, Map<Bytes, Held>>> groups, Bytes from, Bytes to, long fromTime, long toTime) {
+      this.groups = groups;
+      this.from = from;
+      this.to = to;
+      this.fromTime = fromTime;
+      this.toTime = toTime;
+      next = advance();
+    }
+
+    private Map.Entry<Bytes, Held> advance() {
+      while (true) {
+        while (current.hasNext()) {
+          Map.Entry<Bytes, Held> e = current.next();
+          // Bounds are compared only in their own milliseconds (drain's bounds are bare time prefixes anyway).
+          if (!boundary || ((from == null || e.getKey().compareTo(from) >= 0) && e.getKey().compareTo(to) <= 0)) {
+            return e;
+          }
+        }
+        if (!groups.hasNext()) {
+          return null;
+        }
+        Map.Entry<Long, Map<Bytes, Held>> group = groups.next();
+        boundary = group.getKey() == fromTime || group.getKey() == toTime;
+        List<Map.Entry<Bytes, Held>> sorted = new ArrayList<>(group.getValue().entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        current = sorted.iterator();
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Map.Entry<Bytes, Held> next() {
+      Map.Entry<Bytes, Held> e = next;
+      if (e == null) {
+        throw new NoSuchElementException();
+      }
+      next = advance();
+      return e;
+    }
   }
 
   @Override

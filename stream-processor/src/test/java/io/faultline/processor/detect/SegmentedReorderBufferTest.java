@@ -108,6 +108,28 @@ class SegmentedReorderBufferTest {
   }
 
   @Test
+  void shouldKeepKeyOrderAndKeyBoundsWithinAMillisecondWhenManySamplesShareIt() {
+    SegmentedReorderBuffer buffer = new SegmentedReorderBuffer(store, serde, TOPICS, Long.MIN_VALUE);
+    List<Bytes> same = new ArrayList<>();
+    for (int i = 9; i >= 0; i--) {
+      same.add(put(buffer, disk("disk-array:a" + i, 5, 2.5, 0)));
+    }
+    Bytes before = put(buffer, disk("disk-array:z", 4, 2.5, 0));
+    Bytes after = put(buffer, disk("disk-array:0", 6, 2.5, 0));
+    List<Bytes> sorted = same.stream().sorted().toList();
+    List<Bytes> all = new ArrayList<>(List.of(before));
+    all.addAll(sorted);
+    all.add(after);
+    assertEquals(all, keys(buffer));
+    // Bounds that are whole keys, inside the shared millisecond.
+    List<Bytes> inside = new ArrayList<>();
+    try (ReorderBuffer.Range r = buffer.range(sorted.get(2), sorted.get(6))) {
+      r.forEachRemaining(e -> inside.add(e.key()));
+    }
+    assertEquals(sorted.subList(2, 7), inside);
+  }
+
+  @Test
   void shouldRefuseTheOtherLayoutWhenTheGraceMovedAcrossTheLimit() {
     StoreReorderBuffer perRecord = new StoreReorderBuffer(store, serde);
     put(perRecord, disk("disk-array:a", 0, 2.5, 0));
