@@ -1,6 +1,7 @@
 package io.faultline.probe.spool;
 
 import io.faultline.probe.Sample;
+import io.faultline.schemas.ProbeProducerSettings;
 import io.faultline.schemas.registry.SchemaRegistry;
 import io.faultline.schemas.serde.AvroSerde;
 import io.faultline.schemas.serde.WireFormatException;
@@ -27,7 +28,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -39,7 +39,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,27 +99,7 @@ public final class SpoolSender implements Closeable {
 
   /** Producer settings of the agent; {@code overrides} are the {@code kafka.*} settings of the config. */
   public static Map<String, Object> producerConfig(String probeId, Map<String, String> overrides) {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, probeId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    // Short: every ms a sample waits here is a ms of detection latency and of the processor's reorder
-    // grace (detect.grace.ms must cover it). A probe round's /proc samples complete within
-    // milliseconds, so they still share a batch; an agent sends a few requests per round either way.
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 50);
-    // The spool is the buffer: the producer keeps a little in memory and never gives up on it.
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-    p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
-    // no client telemetry push (KIP-714): the agent's own footprint matters more than broker-side client metrics
-    p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
-    p.putAll(overrides);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
+    return ProbeProducerSettings.config(probeId, overrides);
   }
 
   public static Supplier<Producer<byte[], byte[]>> kafkaProducers(Map<String, Object> config) {

@@ -1,6 +1,7 @@
 package io.faultline.processor.bench;
 
 import io.faultline.processor.TopicSetup;
+import io.faultline.schemas.ProbeProducerSettings;
 import io.faultline.schemas.SchemaBootstrap;
 import io.faultline.schemas.Topics;
 import io.faultline.schemas.registry.RegistryClientConfig;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The broker and registry a benchmark runs on: the embedded {@link LocalStack} (started here,
@@ -83,27 +83,9 @@ final class BenchCluster implements AutoCloseable {
     return registry;
   }
 
-  /**
-   * The probe agent's producer settings (probe-agent {@code SpoolSender.producerConfig}, a test
-   * keeps the two equal): idempotent, {@code acks=all}, lz4, linger 50 ms, 4 MiB buffer.
-   */
+  /** The probe agent's producer settings ({@link ProbeProducerSettings}), against this benchmark's cluster. */
   static Map<String, Object> probeProducerConfig(String bootstrap, String clientId) {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 50);
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-    p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
-    p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
+    return ProbeProducerSettings.config(clientId, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
   List<TopicPartition> partitions(Collection<String> topics) {

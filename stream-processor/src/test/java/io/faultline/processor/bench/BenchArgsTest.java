@@ -91,7 +91,8 @@ class BenchArgsTest {
   void shouldProduceWithTheProbeAgentsSettingsWhenMeasuringRawProduce() {
     Map<String, Object> probe = new HashMap<>(SpoolSender.producerConfig("p", Map.of()));
     Map<String, Object> bench = new HashMap<>(BenchCluster.probeProducerConfig("b:9092", "p"));
-    bench.remove(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    assertEquals("b:9092", bench.remove(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
     assertEquals(probe, bench);
+    assertEquals(50, bench.get(ProducerConfig.LINGER_MS_CONFIG), "the probe's linger, which the live grace covers");
   }
 }
