@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class EntityState {
 
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
   private static final int MONITORED = 1;
   private static final int TRACKED = 2;
   private static final int SILENT = 4;
@@ -48,46 +48,42 @@ final class EntityState {
     return signals.size();
   }
 
+  /** Version 2 ({@link StateCodec}); a signal not read since it was loaded keeps its stored bytes. */
   byte[] toBytes() {
-    byte[][] keys = new byte[signals.size()][];
-    int[] sizes = new int[keys.length];
-    int size = 1 + 1 + (presence == null ? 0 : 8 + 4 + 8) + 2;
-    int i = 0;
-    for (Map.Entry<String, Object> e : signals.entrySet()) {
-      keys[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
-      sizes[i] = e.getValue() instanceof SignalState s ? s.encodedSize() : ((byte[]) e.getValue()).length;
-      size += 2 + keys[i].length + 4 + sizes[i];
-      i++;
-    }
-    ByteBuffer b = ByteBuffer.allocate(size).put(VERSION);
+    StateCodec.Writer w = new StateCodec.Writer(64 + 96 * signals.size()).put(VERSION);
     if (presence == null) {
-      b.put((byte) 0);
+      w.put(0);
     } else {
-      b.put((byte) (MONITORED | (presence.tracked ? TRACKED : 0) | (presence.silent ? SILENT : 0)))
-          .putLong(presence.lastSeen).putInt(presence.intervalMs).putLong(presence.silenceOnset);
+      w.put(MONITORED | (presence.tracked ? TRACKED : 0) | (presence.silent ? SILENT : 0))
+          .putZigzag(presence.lastSeen).putZigzag(presence.intervalMs).putZigzag(presence.silenceOnset);
     }
-    b.putShort((short) keys.length);
-    i = 0;
-    for (Object value : signals.values()) {
-      b.putShort((short) keys[i].length).put(keys[i]).putInt(sizes[i]);
-      // Decoded signals are written in place; the others are still their stored bytes.
-      if (value instanceof SignalState s) {
-        s.writeTo(b);
+    w.putVarLong(signals.size());
+    for (Map.Entry<String, Object> e : signals.entrySet()) {
+      w.putString(e.getKey());
+      int length = w.reserveLength();
+      if (e.getValue() instanceof SignalState state) {
+        state.writeTo(w);
       } else {
-        b.put((byte[]) value);
+        w.putBytes((byte[]) e.getValue());
       }
-      i++;
+      w.patchLength(length);
     }
-    return b.array();
+    return w.toByteArray();
   }
 
   static EntityState fromBytes(byte[] data) {
-    ByteBuffer b = ByteBuffer.wrap(data);
-    byte version = b.get();
-    if (version != VERSION) {
-      throw new IllegalStateException("unknown detect-state version " + version);
-    }
     EntityState s = new EntityState();
+    if (data.length > 0 && data[0] == VERSION) {
+      StateCodec.Reader r = new StateCodec.Reader(data, 1);
+      s.presence = presence(r);
+      long n = r.getVarLong();
+      for (long i = 0; i < n; i++) {
+        String key = r.getString();
+        s.signals.put(key, r.getBytes(r.getLength()));
+      }
+      return s;
+    }
+    ByteBuffer b = version1(data);
     s.presence = presence(b);
     int n = Short.toUnsignedInt(b.getShort());
     for (int i = 0; i < n; i++) {
@@ -102,12 +98,34 @@ final class EntityState {
 
   /** The presence alone, without reading the signals (rebuilding the silence index reads every entity). */
   static Presence presenceOf(byte[] data) {
+    if (data.length > 0 && data[0] == VERSION) {
+      return presence(new StateCodec.Reader(data, 1));
+    }
+    return presence(version1(data));
+  }
+
+  private static Presence presence(StateCodec.Reader r) {
+    int flags = r.get();
+    if ((flags & MONITORED) == 0) {
+      return null;
+    }
+    Presence p = new Presence();
+    p.tracked = (flags & TRACKED) != 0;
+    p.silent = (flags & SILENT) != 0;
+    p.lastSeen = r.getZigzag();
+    p.intervalMs = (int) r.getZigzag();
+    p.silenceOnset = r.getZigzag();
+    return p;
+  }
+
+  /** A value written before version 2 (fixed-width, signals as version-1 {@link SignalState} bytes), past its version. */
+  private static ByteBuffer version1(byte[] data) {
     ByteBuffer b = ByteBuffer.wrap(data);
     byte version = b.get();
-    if (version != VERSION) {
+    if (version != 1) {
       throw new IllegalStateException("unknown detect-state version " + version);
     }
-    return presence(b);
+    return b;
   }
 
   private static Presence presence(ByteBuffer b) {

@@ -5,18 +5,18 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
  * What the detector remembers about one signal of one entity (store {@code detect-state}).
- * Stored in a small versioned binary form ({@link #toBytes()}): it is internal, read only by this
- * class, and written once per sample, so Avro's schema machinery would buy nothing here.
+ * Stored in a small versioned binary form ({@link #toBytes()}, {@link StateCodec}): it is internal,
+ * read only by this class, and written once per sample, so Avro's schema machinery would buy nothing
+ * here.
  */
 final class SignalState {
 
   static final int MAX_RAISES = 8;
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
 
   /** Event time of the last sample, to drop duplicates. */
   long lastTime = Long.MIN_VALUE;
@@ -114,66 +114,101 @@ final class SignalState {
   }
 
   byte[] toBytes() {
-    ByteBuffer b = ByteBuffer.allocate(encodedSize());
-    writeTo(b);
-    return b.array();
+    StateCodec.Writer w = new StateCodec.Writer(64);
+    writeTo(w);
+    return w.toByteArray();
   }
+
+  private static final int RAISED = 1;
+  private static final int ONSET = 2;
+  private static final int BASELINE = 4;
+  private static final int OBSERVED = 8;
+  private static final int NOTE = 16;
 
   /**
-   * Bytes of {@link #writeTo}. The layout is that of a {@link java.io.DataOutputStream} (big-endian,
-   * the note as {@code writeUTF}), written straight into the entity's buffer: every sample encodes
-   * its signals, and the stream's byte-at-a-time writes showed in the stream thread's profile.
+   * Version 2 ({@link StateCodec}): times as differences from {@link #lastTime}, small integers in a
+   * byte or two, and what is unset (no onset, no baseline, no observed value, no note) left out.
    */
-  int encodedSize() {
-    return 1 + 8 + 4 + 4 + 1 + 1 + 1 + 8 + 1 + 8 * abnormalTimes.length + 4 + 4 + 1 + 8 * raiseTimes.length
-        + 4 + 8 + 8 + 1 + 8 * warmup.length + 8 + 2 + utfLength(note);
-  }
-
-  void writeTo(ByteBuffer b) {
-    b.put(VERSION).putLong(lastTime).putInt(recent).putInt(recentCritical).put((byte) recentCount)
-        .put((byte) (raised ? 1 : 0)).put((byte) severity.ordinal()).putLong(onset).put((byte) abnormalTimes.length);
+  void writeTo(StateCodec.Writer w) {
+    boolean baseline = samples != 0 || mean != 0 || dev != 0;
+    int flags = (raised ? RAISED : 0) | (onset >= 0 ? ONSET : 0) | (baseline ? BASELINE : 0)
+        | (Double.isNaN(lastObserved) ? 0 : OBSERVED) | (note.isEmpty() ? 0 : NOTE);
+    w.put(VERSION).put(flags).putZigzag(lastTime).putVarLong(recent & 0xFFFFFFFFL)
+        .putVarLong(recentCritical & 0xFFFFFFFFL).put(recentCount).put(severity.ordinal());
+    if (onset >= 0) {
+      w.putZigzag(lastTime - onset);
+    }
+    w.putVarLong(abnormalTimes.length);
     for (long t : abnormalTimes) {
-      b.putLong(t);
+      w.putZigzag(lastTime - t);
     }
-    b.putInt(abnormalSamples).putInt(normalRun).put((byte) raiseTimes.length);
+    w.putZigzag(abnormalSamples).putZigzag(normalRun).putVarLong(raiseTimes.length);
     for (long t : raiseTimes) {
-      b.putLong(t);
+      w.putZigzag(lastTime - t);
     }
-    b.putInt(samples).putDouble(mean).putDouble(dev).put((byte) warmup.length);
+    if (baseline) {
+      w.putZigzag(samples).putDouble(mean).putDouble(dev);
+    }
+    w.putVarLong(warmup.length);
     for (double v : warmup) {
-      b.putDouble(v);
+      w.putDouble(v);
     }
-    b.putDouble(lastObserved).putShort((short) utfLength(note));
-    for (int i = 0; i < note.length(); i++) {
-      char c = note.charAt(i);
-      if (c >= 0x0001 && c <= 0x007F) {
-        b.put((byte) c);
-      } else if (c <= 0x07FF) {
-        b.put((byte) (0xC0 | (c >> 6) & 0x1F)).put((byte) (0x80 | c & 0x3F));
-      } else {
-        b.put((byte) (0xE0 | (c >> 12) & 0x0F)).put((byte) (0x80 | (c >> 6) & 0x3F)).put((byte) (0x80 | c & 0x3F));
-      }
+    if (!Double.isNaN(lastObserved)) {
+      w.putDouble(lastObserved);
     }
-  }
-
-  /** Length of {@code s} in the modified UTF-8 of {@link java.io.DataOutput#writeUTF}. */
-  private static int utfLength(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      n += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+    if (!note.isEmpty()) {
+      w.putString(note);
     }
-    if (n > 0xFFFF) {
-      throw new IllegalStateException("signal note too long: " + n + " bytes");
-    }
-    return n;
   }
 
   static SignalState fromBytes(byte[] data) {
+    if (data.length > 0 && data[0] == VERSION) {
+      return fromCompact(data);
+    }
+    return fromVersion1(data);
+  }
+
+  private static SignalState fromCompact(byte[] data) {
+    SignalState s = new SignalState();
+    StateCodec.Reader r = new StateCodec.Reader(data, 1);
+    int flags = r.get();
+    s.lastTime = r.getZigzag();
+    s.recent = (int) r.getVarLong();
+    s.recentCritical = (int) r.getVarLong();
+    s.recentCount = r.get();
+    s.raised = (flags & RAISED) != 0;
+    s.severity = Severity.values()[r.get()];
+    s.onset = (flags & ONSET) != 0 ? s.lastTime - r.getZigzag() : -1;
+    s.abnormalTimes = new long[r.getVarInt()];
+    for (int i = 0; i < s.abnormalTimes.length; i++) {
+      s.abnormalTimes[i] = s.lastTime - r.getZigzag();
+    }
+    s.abnormalSamples = (int) r.getZigzag();
+    s.normalRun = (int) r.getZigzag();
+    s.raiseTimes = new long[r.getVarInt()];
+    for (int i = 0; i < s.raiseTimes.length; i++) {
+      s.raiseTimes[i] = s.lastTime - r.getZigzag();
+    }
+    if ((flags & BASELINE) != 0) {
+      s.samples = (int) r.getZigzag();
+      s.mean = r.getDouble();
+      s.dev = r.getDouble();
+    }
+    s.warmup = new double[r.getVarInt()];
+    for (int i = 0; i < s.warmup.length; i++) {
+      s.warmup[i] = r.getDouble();
+    }
+    s.lastObserved = (flags & OBSERVED) != 0 ? r.getDouble() : Double.NaN;
+    s.note = (flags & NOTE) != 0 ? r.getString() : "";
+    return s;
+  }
+
+  /** The fixed-width form written before version 2 ({@code DataOutputStream}, big-endian). */
+  private static SignalState fromVersion1(byte[] data) {
     SignalState s = new SignalState();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != 1) {
         throw new IllegalStateException("unknown detect-state version " + version);
       }
       s.lastTime = in.readLong();
