@@ -77,16 +77,10 @@ class DetectionStageTest {
     assertTrue(copy.raised);
     assertEquals(Severity.CRITICAL, copy.severity);
     assertEquals(150_000L, copy.onset);
-    assertEquals(s.mean, copy.mean);
-    assertEquals(s.dev, copy.dev);
-    assertEquals(s.recent, copy.recent);
-    assertEquals(s.abnormalSamples, copy.abnormalSamples);
-    assertEquals(s.lastTime, copy.lastTime);
-    assertEquals(s.note, copy.note);
-    assertTrue(java.util.Arrays.equals(s.abnormalTimes, copy.abnormalTimes));
-    assertTrue(java.util.Arrays.equals(s.raiseTimes, copy.raiseTimes));
+    assertSameState(s, copy);
     assertTrue(java.util.Arrays.equals(bytes, copy.toBytes()));
   }
+
   /** A signal state in the fixed-width layout every detect-state value had before version 2. */
   private static byte[] version1(SignalState s) throws java.io.IOException {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
