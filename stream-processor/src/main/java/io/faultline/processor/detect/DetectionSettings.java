@@ -17,6 +17,9 @@ import java.util.Map;
  * @param watermarkInterval event time the released watermark must advance before the next
  *     WATERMARK is sent to the correlation stage
  * @param silenceMin least gap before an entity that stopped reporting is declared silent
+ * @param stateCheckpoint event time after which an entity's quiet state (learning baselines,
+ *     last seen) is written to {@code detect-state} again; any change of a verdict is written at
+ *     once. Zero writes every sample (see stream-processor/docs/detection.md, "Checkpointed state")
  * @param detector thresholds of the symptom detectors
  */
 public record DetectionSettings(
@@ -25,6 +28,7 @@ public record DetectionSettings(
     Duration idleFlush,
     Duration watermarkInterval,
     Duration silenceMin,
+    Duration stateCheckpoint,
     DetectorTuning detector) {
 
   public static final String PREFIX = "detect.";
@@ -35,6 +39,7 @@ public record DetectionSettings(
     requirePositive("idleFlush", idleFlush, false);
     requirePositive("watermarkInterval", watermarkInterval, false);
     requirePositive("silenceMin", silenceMin, false);
+    requirePositive("stateCheckpoint", stateCheckpoint, true);
     if (detector == null) {
       throw new IllegalArgumentException("detector tuning is required");
     }
@@ -48,7 +53,7 @@ public record DetectionSettings(
    */
   public static DetectionSettings defaults() {
     return new DetectionSettings(Duration.ofMillis(250), Duration.ofHours(1), Duration.ofSeconds(2),
-        Duration.ofSeconds(1), Duration.ofSeconds(30), DetectorTuning.defaults());
+        Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(1), DetectorTuning.defaults());
   }
 
   /** Replay of a recorded scenario: reorder across an hour, anything later is a dead letter. */
@@ -57,11 +62,15 @@ public record DetectionSettings(
   }
 
   public DetectionSettings withGrace(Duration g) {
-    return new DetectionSettings(g, maxFutureSkew, idleFlush, watermarkInterval, silenceMin, detector);
+    return new DetectionSettings(g, maxFutureSkew, idleFlush, watermarkInterval, silenceMin, stateCheckpoint, detector);
   }
 
   public DetectionSettings withIdleFlush(Duration d) {
-    return new DetectionSettings(grace, maxFutureSkew, d, watermarkInterval, silenceMin, detector);
+    return new DetectionSettings(grace, maxFutureSkew, d, watermarkInterval, silenceMin, stateCheckpoint, detector);
+  }
+
+  public DetectionSettings withStateCheckpoint(Duration d) {
+    return new DetectionSettings(grace, maxFutureSkew, idleFlush, watermarkInterval, silenceMin, d, detector);
   }
 
   /** Config keys (milliseconds) and their defaults, to merge into the application's defaults. */
@@ -73,6 +82,7 @@ public record DetectionSettings(
     m.put(PREFIX + "idle.flush.ms", d.idleFlush.toMillis());
     m.put(PREFIX + "watermark.interval.ms", d.watermarkInterval.toMillis());
     m.put(PREFIX + "silence.min.ms", d.silenceMin.toMillis());
+    m.put(PREFIX + "state.checkpoint.ms", d.stateCheckpoint.toMillis());
     return m;
   }
 
@@ -85,6 +95,7 @@ public record DetectionSettings(
         Duration.ofMillis(config.number(PREFIX + "idle.flush.ms", 1, day)),
         Duration.ofMillis(config.number(PREFIX + "watermark.interval.ms", 1, day)),
         Duration.ofMillis(config.number(PREFIX + "silence.min.ms", 1, day)),
+        Duration.ofMillis(config.number(PREFIX + "state.checkpoint.ms", 0, day)),
         DetectorTuning.defaults());
   }
 

@@ -25,6 +25,15 @@ final class EntityState {
 
   /** Null until the entity's first sample (or the first sample naming it as a pool member). */
   Presence presence;
+  /*
+   * How this value stands to its copy in detect-state (never stored): when it was last written (event time),
+   * whether it has changed since (quiet samples only), whether a change of a verdict must be written before
+   * the sample is done, and whether it was read from the store and not yet seen by a sample of its own.
+   */
+  long writtenAt = Long.MIN_VALUE;
+  boolean dirty;
+  boolean mustWrite;
+  boolean loaded;
   /** Keyed by {@link #signalKey}: an encoded {@code byte[]} until read, then the {@link SignalState}. */
   private final Map<String, Object> signals = new LinkedHashMap<>();
 

@@ -11,20 +11,24 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The tracked, not silent entities of a task by the time each becomes overdue. In memory only: it
- * is derived from the presences in {@code detect-state} and rebuilt from them when the task starts,
- * so it needs no changelog of its own (it moved with every sample: a delete and a put per sample).
+ * The tracked, not silent entities of a task, each registered under one deadline: the time it
+ * becomes overdue unless a sample arrives first. In memory only: it is derived from the presences
+ * in {@code detect-state} and rebuilt from them when the task starts, so it needs no changelog of
+ * its own.
  *
- * <p>Every sample moves its entity's deadline, so the index is grouped by the second of the
- * deadline: a move is a lookup among the few dozen seconds of deadlines ahead and two hash
- * operations, not a search among every entity of the task.
+ * <p>A registration may be earlier than the entity's real deadline, never later. A sample moves
+ * the real deadline on but leaves the registration where it is; the detector re-registers an
+ * entity when its registration comes due and it has reported since ({@code
+ * SymptomDetectorProcessor#watermark}). So the index is touched about once per silence allowance
+ * (30 s) per entity instead of twice per sample; only a deadline that moves earlier (a shorter
+ * interval, a fresh sample after a restore) is re-registered at once.
  */
 final class SilenceIndex {
 
   private static final long BUCKET_MS = 1_000;
 
   /** Due entities by deadline, then by the UTF-8 bytes of their id (the order the index always had). */
-  private static final Comparator<Due> ORDER = Comparator.comparingLong(Due::deadline)
+  static final Comparator<Due> ORDER = Comparator.comparingLong(Due::deadline)
       .thenComparing((a, b) -> Arrays.compareUnsigned(
           a.entity().getBytes(StandardCharsets.UTF_8), b.entity().getBytes(StandardCharsets.UTF_8)));
 
@@ -33,27 +37,38 @@ final class SilenceIndex {
 
   /** Second of the deadline -> entity -> deadline. */
   private final TreeMap<Long, Map<String, Long>> buckets = new TreeMap<>();
+  /** Entity -> its registered deadline. */
+  private final Map<String, Long> registered = new HashMap<>();
 
-  void add(long deadline, String entity) {
+  /** Registers the entity under {@code deadline}, replacing its registration if it has one. */
+  void put(long deadline, String entity) {
+    Long old = registered.put(entity, deadline);
+    if (old != null) {
+      if (old == deadline) {
+        return;
+      }
+      long bucket = Math.floorDiv(old, BUCKET_MS);
+      Map<String, Long> b = buckets.get(bucket);
+      b.remove(entity);
+      if (b.isEmpty()) {
+        buckets.remove(bucket);
+      }
+    }
     buckets.computeIfAbsent(Math.floorDiv(deadline, BUCKET_MS), b -> new HashMap<>()).put(entity, deadline);
   }
 
-  void remove(long deadline, String entity) {
-    long bucket = Math.floorDiv(deadline, BUCKET_MS);
-    Map<String, Long> b = buckets.get(bucket);
-    if (b != null) {
-      Long d = b.get(entity);
-      if (d != null && d == deadline) {
-        b.remove(entity);
-        if (b.isEmpty()) {
-          buckets.remove(bucket);
-        }
-      }
-    }
+  /** The deadline the entity is registered under, null if it is not. */
+  Long registered(String entity) {
+    return registered.get(entity);
+  }
+
+  int size() {
+    return registered.size();
   }
 
   void clear() {
     buckets.clear();
+    registered.clear();
   }
 
   /** Removes and returns the entries with {@code from <= deadline <= to}, by deadline, then entity. */
@@ -71,6 +86,7 @@ final class SilenceIndex {
         Map.Entry<String, Long> e = entries.next();
         if (e.getValue() >= from && e.getValue() <= to) {
           due.add(new Due(e.getValue(), e.getKey()));
+          registered.remove(e.getKey());
           entries.remove();
         }
       }

@@ -18,8 +18,10 @@ import io.faultline.telemetry.PoolMemberSample;
 import io.faultline.telemetry.ServiceState;
 import io.faultline.telemetry.ServiceStatusSample;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,6 +38,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * found through an in-memory index ordered by the time each entity becomes overdue, so a
  * watermark only looks at the entities that just became overdue; the index is derived from the
  * presences in {@code detect-state} and rebuilt from them in {@link #init}.
+ *
+ * <p>Checkpointed state: a sample that changed a verdict (a transition, an abnormal sample still
+ * in a signal's window, a raised signal, a new or changed presence) is written to
+ * {@code detect-state} before the sample is done. A quiet sample (only the learning baseline and
+ * the time last seen moved) is kept in memory and written with the entity's next write, at the
+ * latest {@code stateCheckpoint} of event time later. Under exactly-once every write is a
+ * changelog record in the transaction: one per sample had been most of what the engine wrote.
+ * A task that moves resumes from the written state: its quiet samples since are not in the
+ * baselines, and an entity is not declared silent before {@code stateCheckpoint} past its
+ * allowance (its last seen may be that old).
  */
 final class SymptomDetectorProcessor implements Processor<String, DetectionEvent, String, CorrelationInput> {
   private FaultlineMetrics metrics;
@@ -58,16 +70,25 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   private final Set<String> touched = new LinkedHashSet<>();
   /**
    * Decoded entity states, most recently used last, so a sample does not decode its entity again; bounded,
-   * a miss reads {@code detect-state}. It only ever holds what was written there (cleared in init()).
+   * a miss reads {@code detect-state}. An entity with quiet samples not yet written is written when it
+   * leaves (cleared in init(): after a restore the store is the truth).
    */
   private final Map<String, EntityState> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, EntityState> eldest) {
-      return size() > DECODED_MAX && !touched.contains(eldest.getKey());
+      if (size() <= DECODED_MAX || touched.contains(eldest.getKey())) {
+        return false;
+      }
+      if (eldest.getValue().dirty) {
+        states.put(eldest.getKey(), eldest.getValue().toBytes());
+      }
+      return true;
     }
   };
   private int partition;
   private long scannedTo = Long.MIN_VALUE;
+  /** Event time of the sample or watermark being processed. */
+  private long now;
 
   SymptomDetectorProcessor(DetectionSettings settings) {
     this.settings = settings;
@@ -87,12 +108,15 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     decoded.clear();
     scannedTo = Long.MIN_VALUE;
     long silenceMin = settings.silenceMin().toMillis();
+    // A restored last seen may be up to a checkpoint old: an entity that reported since is not declared
+    // silent on it (its next sample registers its real deadline); one that really stopped is, that much later.
+    long slack = settings.stateCheckpoint().toMillis();
     try (KeyValueIterator<String, byte[]> it = states.all()) {
       while (it.hasNext()) {
         var entry = it.next();
         Presence p = EntityState.presenceOf(entry.value);
         if (p != null && p.tracked && !p.silent) {
-          silenceIndex.add(p.deadline(silenceMin), entry.key);
+          silenceIndex.put(p.deadline(silenceMin) + slack, entry.key);
         }
       }
     }
@@ -121,6 +145,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   private void sample(Telemetry t) {
+    now = t.eventTime();
     metrics.eventIn(Topics.telemetryTypeOf(t.sample()));
     present(t.entity(), t.eventTime(), t.intervalMs());
     long time = t.eventTime();
@@ -164,6 +189,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       EntityState m = entity(member);
       if (m.presence == null) {
         m.presence = new Presence();
+        m.mustWrite = true;
         send(member, monitoredInput(member, time));
       }
       // DRAINING is taken out on purpose: no symptom, and it ends a DOWN episode like UP does.
@@ -183,19 +209,31 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
 
   private void judge(String entity, String signal, String related, long time, boolean abnormal, Severity severity,
                      boolean definitive, String note, Double observed) {
-    SignalState s = entity(entity).signal(EntityState.signalKey(signal, related));
+    EntityState state = entity(entity);
+    SignalState s = state.signal(EntityState.signalKey(signal, related));
     if (SignalDetector.isDuplicate(s, time)) {
       return;
     }
-    emit(entity, signal, related, detector.observeStatic(s, time, abnormal, severity, definitive, note, observed));
+    observed(state, s, entity, signal, related,
+        detector.observeStatic(s, time, abnormal, severity, definitive, note, observed));
   }
 
   private void baseline(String entity, String related, long time, Metric metric, double value) {
-    SignalState s = entity(entity).signal(EntityState.signalKey(metric.signal(), related));
+    EntityState state = entity(entity);
+    SignalState s = state.signal(EntityState.signalKey(metric.signal(), related));
     if (SignalDetector.isDuplicate(s, time)) {
       return;
     }
-    emit(entity, metric.signal(), related, detector.observeBaseline(s, time, metric, related, value));
+    observed(state, s, entity, metric.signal(), related, detector.observeBaseline(s, time, metric, related, value));
+  }
+
+  /** A signal that is raised or has an abnormal sample in its window is not quiet: its state is written now. */
+  private void observed(EntityState state, SignalState s, String entity, String signal, String related,
+                        SignalDetector.Transition t) {
+    if (t != null || s.raised || s.recent != 0) {
+      state.mustWrite = true;
+    }
+    emit(entity, signal, related, t);
   }
 
   /** The entity's state, read once per sample; every entity read is written back when the sample is done. */
@@ -210,18 +248,29 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     if (state == null) {
       byte[] bytes = states.get(entity);
       state = bytes == null ? new EntityState() : EntityState.fromBytes(bytes);
+      state.loaded = bytes != null;
       decoded.put(entity, state);
     }
     return state;
   }
 
   /**
-   * One write per entity the sample (or watermark) read: a sample that changed nothing (a
-   * duplicate) is rare after the reorder buffer, so the value is not compared first.
+   * Writes each entity the sample (or watermark) read that must be written now or whose last write is a
+   * checkpoint old; the others keep their quiet samples in memory for now (see the class comment).
    */
   private void writeTouched() {
+    long checkpoint = settings.stateCheckpoint().toMillis();
     for (String entity : touched) {
-      states.put(entity, decoded.get(entity).toBytes());
+      EntityState state = decoded.get(entity);
+      if (state.mustWrite || state.writtenAt == Long.MIN_VALUE || now - state.writtenAt >= checkpoint
+          || now < state.writtenAt) {
+        states.put(entity, state.toBytes());
+        state.writtenAt = now;
+        state.dirty = false;
+        state.mustWrite = false;
+      } else {
+        state.dirty = true;
+      }
     }
     touched.clear();
   }
@@ -254,12 +303,15 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       state.presence = p;
     }
     boolean wasTracked = p.tracked;
-    if (wasTracked) {
-      if (time <= p.lastSeen && intervalMs == p.intervalMs && !p.silent) {
-        return;
-      }
-      silenceIndex.remove(p.deadline(silenceMin), entity);
+    if (wasTracked && time <= p.lastSeen && intervalMs == p.intervalMs && !p.silent) {
+      return;
     }
+    // Moving on needs no index work (see SilenceIndex); these may move the deadline earlier or unregister it.
+    boolean register = !wasTracked || p.silent || intervalMs != p.intervalMs || state.loaded;
+    if (!wasTracked || p.silent || intervalMs != p.intervalMs) {
+      state.mustWrite = true;
+    }
+    state.loaded = false;
     if (p.silent) {
       Symptom cleared = Symptom.newBuilder()
           .setEntity(entity).setSignal(SILENCE).setState(SymptomState.CLEARED).setSeverity(Severity.CRITICAL)
@@ -272,21 +324,41 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     p.tracked = true;
     p.lastSeen = wasTracked ? Math.max(p.lastSeen, time) : time;
     p.intervalMs = intervalMs;
-    silenceIndex.add(p.deadline(silenceMin), entity);
+    if (register) {
+      long deadline = p.deadline(silenceMin);
+      Long registered = silenceIndex.registered(entity);
+      if (registered == null || deadline < registered) {
+        silenceIndex.put(deadline, entity);
+      }
+    }
   }
 
   /** Raises silence for every entity overdue at {@code time}, then promises the correlation nothing earlier follows. */
   private void watermark(long time) {
+    now = time;
     long silenceMin = settings.silenceMin().toMillis();
+    List<SilenceIndex.Due> overdue = new ArrayList<>();
     for (SilenceIndex.Due due : silenceIndex.takeDue(scannedTo == Long.MIN_VALUE ? Long.MIN_VALUE : scannedTo + 1, time)) {
+      Presence p = peek(due.entity()).presence;
+      if (p == null || !p.tracked || p.silent) {
+        continue;
+      }
+      // Registered at or before its deadline: samples since may have moved it on (a restore's slack keeps it later).
+      long deadline = Math.max(due.deadline(), p.deadline(silenceMin));
+      if (deadline > time) {
+        silenceIndex.put(deadline, due.entity());
+      } else {
+        overdue.add(new SilenceIndex.Due(deadline, due.entity()));
+      }
+    }
+    overdue.sort(SilenceIndex.ORDER);
+    for (SilenceIndex.Due due : overdue) {
       long deadline = due.deadline();
       String entity = due.entity();
       EntityState state = peek(entity);
       Presence p = state.presence;
-      if (p == null || !p.tracked || p.silent || p.deadline(silenceMin) != deadline) {
-        continue;
-      }
       touched.add(entity);
+      state.mustWrite = true;
       p.silent = true;
       p.silenceOnset = p.lastSeen + p.intervalMs;
       Symptom raised = Symptom.newBuilder()
