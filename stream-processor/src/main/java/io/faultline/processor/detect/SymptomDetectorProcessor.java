@@ -249,6 +249,10 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       byte[] bytes = states.get(entity);
       state = bytes == null ? new EntityState() : EntityState.fromBytes(bytes);
       state.loaded = bytes != null;
+      if (state.loaded) {
+        // The stored value is all there is (unwritten samples are written on eviction): the checkpoint runs from here.
+        state.writtenAt = now;
+      }
       decoded.put(entity, state);
     }
     return state;

@@ -182,6 +182,9 @@ class SymptomDetectorRestoreTest {
       r.sample(memory("vm:other-" + i, 11, 15));
     }
     assertEquals(at(10).toEpochMilli(), EntityState.presenceOf(store.get("vm:first")).lastSeen);
+    // Read back, it is not written again until a checkpoint after it was read.
+    r.sample(memory("vm:first", 20, 15));
+    assertEquals(at(10).toEpochMilli(), EntityState.presenceOf(store.get("vm:first")).lastSeen);
   }
 
   private static List<Symptom> silences(List<CorrelationInput> out) {
