@@ -4,6 +4,7 @@ import io.faultline.processor.api.ApiSettings;
 import io.faultline.processor.cli.ProcessorCli;
 import io.faultline.stack.ParentWatch;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,10 @@ final class ProcessorJvm implements AutoCloseable {
   static ProcessorJvm start(String heap, Map<String, String> settings, Path log) throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+    // The processor measured runs as the launcher runs one: with this JVM's own -XX options (stream-processor/jvm.options).
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-XX:")).forEach(cmd::add);
+    cmd.addAll(List.of(
         // Restores, state changes and our own progress in the log, not every client step.
         "-Dorg.slf4j.simpleLogger.log.io.faultline=info",
         "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
