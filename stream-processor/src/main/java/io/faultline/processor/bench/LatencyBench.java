@@ -96,7 +96,7 @@ public final class LatencyBench {
     long rate = 0;
     int faults = 30;
     int entities = 10_000;
-    long calibrate = 400_000;
+    long calibrate = 1_000_000;
     String bootstrap = null;
     String registry = null;
     Map<String, String> flags = new LinkedHashMap<>();
