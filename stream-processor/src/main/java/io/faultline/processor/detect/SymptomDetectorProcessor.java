@@ -359,6 +359,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     for (SilenceIndex.Due due : overdue) {
       long deadline = due.deadline();
       String entity = due.entity();
+      // Read again, not kept from the first pass: reading others there may have evicted (and written) it.
       EntityState state = peek(entity);
       Presence p = state.presence;
       touched.add(entity);
