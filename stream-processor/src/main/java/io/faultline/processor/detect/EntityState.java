@@ -115,16 +115,8 @@ final class EntityState {
 
   private static Presence presence(StateCodec.Reader r) {
     int flags = r.get();
-    if ((flags & MONITORED) == 0) {
-      return null;
-    }
-    Presence p = new Presence();
-    p.tracked = (flags & TRACKED) != 0;
-    p.silent = (flags & SILENT) != 0;
-    p.lastSeen = r.getZigzag();
-    p.intervalMs = (int) r.getZigzag();
-    p.silenceOnset = r.getZigzag();
-    return p;
+    // Arguments are read left to right, in the order they were written.
+    return (flags & MONITORED) == 0 ? null : presence(flags, r.getZigzag(), (int) r.getZigzag(), r.getZigzag());
   }
 
   /** A value written before version 2 (fixed-width, signals as version-1 {@link SignalState} bytes), past its version. */
@@ -139,15 +131,17 @@ final class EntityState {
 
   private static Presence presence(ByteBuffer b) {
     int flags = b.get();
-    if ((flags & MONITORED) == 0) {
-      return null;
-    }
+    return (flags & MONITORED) == 0 ? null : presence(flags, b.getLong(), b.getInt(), b.getLong());
+  }
+
+  /** The presence of a monitored entity, whichever version it was read from. */
+  private static Presence presence(int flags, long lastSeen, int intervalMs, long silenceOnset) {
     Presence p = new Presence();
     p.tracked = (flags & TRACKED) != 0;
     p.silent = (flags & SILENT) != 0;
-    p.lastSeen = b.getLong();
-    p.intervalMs = b.getInt();
-    p.silenceOnset = b.getLong();
+    p.lastSeen = lastSeen;
+    p.intervalMs = intervalMs;
+    p.silenceOnset = silenceOnset;
     return p;
   }
 }
