@@ -31,6 +31,9 @@ final class EntityState {
    * the sample is done, and whether it was read from the store and not yet seen by a sample of its own.
    */
   long writtenAt = Long.MIN_VALUE;
+  /** The entity's id, set when it is read, and whether the current sample or watermark has read it. */
+  String id;
+  boolean touched;
   boolean dirty;
   boolean mustWrite;
   boolean loaded;

@@ -59,7 +59,7 @@ final class SignalDetector {
     return step(s, t, abnormal, abnormal && severity == Severity.CRITICAL && definitive, !abnormal,
         tuning.staticConfirm(), tuning.staticWindow(), tuning.definitiveConfirm(), tuning.definitiveWindow(),
         tuning.staticClear(), tuning.staticOnsetGap(),
-        severity == Severity.CRITICAL || !abnormal ? Severity.CRITICAL : Severity.WARNING, null, null);
+        severity == Severity.CRITICAL || !abnormal ? Severity.CRITICAL : Severity.WARNING, Double.NaN, Double.NaN);
   }
 
   /** A sample of a signal judged against its learned baseline. */
@@ -121,7 +121,7 @@ final class SignalDetector {
 
   private Transition step(SignalState s, long t, boolean abnormal, boolean critical, boolean clearable,
                           int confirm, int window, int hardConfirm, int hardWindow, int clear, int onsetGap,
-                          Severity baseSeverity, Double baseline, Double threshold) {
+                          Severity baseSeverity, double baseline, double threshold) {
     s.push(t, abnormal, critical);
     int abnormalInWindow = s.abnormalIn(window);
     if (!s.raised) {
@@ -169,10 +169,15 @@ final class SignalDetector {
     return null;
   }
 
+  /** {@code baseline} and {@code threshold} are NaN for a static signal (primitives: boxed only here, not per sample). */
   private static Transition transition(SignalState s, boolean raised, long t, String description,
-                                       Double baseline, Double threshold) {
+                                       double baseline, double threshold) {
     return new Transition(raised, raised ? s.severity : s.severity, s.onset, t, description,
-        Double.isNaN(s.lastObserved) ? null : s.lastObserved, baseline, threshold, s.abnormalSamples);
+        orNull(s.lastObserved), orNull(baseline), orNull(threshold), s.abnormalSamples);
+  }
+
+  private static Double orNull(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   private static String fmt(double v, Metric metric) {

@@ -20,9 +20,7 @@ import io.faultline.telemetry.ServiceStatusSample;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -66,8 +64,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   private KeyValueStore<String, byte[]> states;
   /** Every tracked entity that is not silent, by its deadline. */
   private final SilenceIndex silenceIndex = new SilenceIndex();
-  /** The entities the current sample or watermark changed, written once when it is done. */
-  private final Set<String> touched = new LinkedHashSet<>();
+  /** The entities the current sample or watermark read, in order, written (or not) once when it is done. */
+  private final List<EntityState> touched = new ArrayList<>();
   /**
    * Decoded entity states, most recently used last, so a sample does not decode its entity again; bounded,
    * a miss reads {@code detect-state}. An entity with quiet samples not yet written is written when it
@@ -76,7 +74,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   private final Map<String, EntityState> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, EntityState> eldest) {
-      if (size() <= DECODED_MAX || touched.contains(eldest.getKey())) {
+      if (size() <= DECODED_MAX || eldest.getValue().touched) {
         return false;
       }
       if (eldest.getValue().dirty) {
@@ -104,6 +102,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     // init() runs once the stores are restored (also when a task is revived after an abort), so the
     // index is rebuilt from exactly the committed presences.
     silenceIndex.clear();
+    touched.forEach(t -> t.touched = false);
     touched.clear();
     decoded.clear();
     scannedTo = Long.MIN_VALUE;
@@ -147,42 +146,44 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   private void sample(Telemetry t) {
     now = t.eventTime();
     metrics.eventIn(Topics.telemetryTypeOf(t.sample()));
-    present(t.entity(), t.eventTime(), t.intervalMs());
     long time = t.eventTime();
     String e = t.entity();
+    // Read once: the sample's signals are all of this entity (a pool's member sample also of the member).
+    EntityState state = entity(e);
+    present(state, e, time, t.intervalMs());
     Object sample = t.sample();
     if (sample instanceof DiskSample d) {
       if (d.getIoErrors() != null) {
         long n = d.getIoErrors();
-        judge(e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval", (double) n);
+        judge(state, e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval", (double) n);
       }
-      baseline(e, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
-      baseline(e, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
+      baseline(state, e, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
+      baseline(state, e, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
     } else if (sample instanceof MemorySample m) {
-      baseline(e, null, time, Metric.MEMORY_PAGE_IN, m.getPageInPerSec());
-      baseline(e, null, time, Metric.MEMORY_PAGE_OUT, m.getPageOutPerSec());
-      baseline(e, null, time, Metric.MEMORY_SWAP_IN, m.getSwapInPerSec());
-      baseline(e, null, time, Metric.MEMORY_SWAP_OUT, m.getSwapOutPerSec());
+      baseline(state, e, null, time, Metric.MEMORY_PAGE_IN, m.getPageInPerSec());
+      baseline(state, e, null, time, Metric.MEMORY_PAGE_OUT, m.getPageOutPerSec());
+      baseline(state, e, null, time, Metric.MEMORY_SWAP_IN, m.getSwapInPerSec());
+      baseline(state, e, null, time, Metric.MEMORY_SWAP_OUT, m.getSwapOutPerSec());
     } else if (sample instanceof NetworkSample n) {
-      baseline(e, null, time, Metric.NETWORK_RX_ERRORS, n.getRxErrors());
-      baseline(e, null, time, Metric.NETWORK_TX_ERRORS, n.getTxErrors());
-      baseline(e, null, time, Metric.NETWORK_RX_DROPPED, n.getRxDropped());
-      baseline(e, null, time, Metric.NETWORK_TX_DROPPED, n.getTxDropped());
-      baseline(e, null, time, Metric.NETWORK_RETRANS, n.getRetransPerSec());
+      baseline(state, e, null, time, Metric.NETWORK_RX_ERRORS, n.getRxErrors());
+      baseline(state, e, null, time, Metric.NETWORK_TX_ERRORS, n.getTxErrors());
+      baseline(state, e, null, time, Metric.NETWORK_RX_DROPPED, n.getRxDropped());
+      baseline(state, e, null, time, Metric.NETWORK_TX_DROPPED, n.getTxDropped());
+      baseline(state, e, null, time, Metric.NETWORK_RETRANS, n.getRetransPerSec());
     } else if (sample instanceof DnsSample d) {
       boolean failed = d.getRcode() != DnsRcode.NOERROR;
-      judge(e, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL, d.getRcode() == DnsRcode.NXDOMAIN,
+      judge(state, e, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL, d.getRcode() == DnsRcode.NXDOMAIN,
           "rcode " + d.getRcode() + " via " + d.getResolver(), null);
       if (!failed) {
         // A failed query's latency is its timeout: the rcode already says it all.
-        baseline(e, d.getResolver(), time, Metric.DNS_LATENCY, d.getLatencyMs());
+        baseline(state, e, d.getResolver(), time, Metric.DNS_LATENCY, d.getLatencyMs());
       }
     } else if (sample instanceof AppCheckSample a) {
-      judge(e, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL, false,
+      judge(state, e, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL, false,
           "check " + a.getCheck() + " failed (status " + a.getStatus()
               + (a.getFailedStep() == null ? "" : ", step " + a.getFailedStep()) + ")", null);
       if (a.getOk()) {
-        baseline(e, a.getCheck(), time, Metric.APP_LATENCY, a.getLatencyMs());
+        baseline(state, e, a.getCheck(), time, Metric.APP_LATENCY, a.getLatencyMs());
       }
     } else if (sample instanceof PoolMemberSample p) {
       String member = p.getMember();
@@ -194,12 +195,12 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       }
       // DRAINING is taken out on purpose: no symptom, and it ends a DOWN episode like UP does.
       if (p.getState() != MemberState.UNKNOWN) {
-        judge(member, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL, true,
+        judge(m, member, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL, true,
             "member " + member + " DOWN in " + e, null);
       }
     } else if (sample instanceof ServiceStatusSample s) {
       if (s.getState() != ServiceState.UNKNOWN) {
-        judge(e, "service.state", null, time, s.getState() != ServiceState.UP,
+        judge(state, e, "service.state", null, time, s.getState() != ServiceState.UP,
             s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, true, "service " + s.getState(), null);
       }
     } else {
@@ -207,9 +208,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     }
   }
 
-  private void judge(String entity, String signal, String related, long time, boolean abnormal, Severity severity,
-                     boolean definitive, String note, Double observed) {
-    EntityState state = entity(entity);
+  private void judge(EntityState state, String entity, String signal, String related, long time, boolean abnormal,
+                     Severity severity, boolean definitive, String note, Double observed) {
     SignalState s = state.signal(EntityState.signalKey(signal, related));
     if (SignalDetector.isDuplicate(s, time)) {
       return;
@@ -218,8 +218,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
         detector.observeStatic(s, time, abnormal, severity, definitive, note, observed));
   }
 
-  private void baseline(String entity, String related, long time, Metric metric, double value) {
-    EntityState state = entity(entity);
+  private void baseline(EntityState state, String entity, String related, long time, Metric metric, double value) {
     SignalState s = state.signal(EntityState.signalKey(metric.signal(), related));
     if (SignalDetector.isDuplicate(s, time)) {
       return;
@@ -238,8 +237,15 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
 
   /** The entity's state, read once per sample; every entity read is written back when the sample is done. */
   private EntityState entity(String entity) {
-    touched.add(entity);
-    return peek(entity);
+    return touch(peek(entity));
+  }
+
+  private EntityState touch(EntityState state) {
+    if (!state.touched) {
+      state.touched = true;
+      touched.add(state);
+    }
+    return state;
   }
 
   /** The entity's state, not (yet) marked to be written. */
@@ -249,6 +255,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       byte[] bytes = states.get(entity);
       state = bytes == null ? new EntityState() : EntityState.fromBytes(bytes);
       state.loaded = bytes != null;
+      state.id = entity;
       if (state.loaded) {
         // The stored value is all there is (unwritten samples are written on eviction): the checkpoint runs from here.
         state.writtenAt = now;
@@ -264,11 +271,11 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
    */
   private void writeTouched() {
     long checkpoint = settings.stateCheckpoint().toMillis();
-    for (String entity : touched) {
-      EntityState state = decoded.get(entity);
+    for (EntityState state : touched) {
+      state.touched = false;
       if (state.mustWrite || state.writtenAt == Long.MIN_VALUE || now - state.writtenAt >= checkpoint
           || now < state.writtenAt) {
-        states.put(entity, state.toBytes());
+        states.put(state.id, state.toBytes());
         state.writtenAt = now;
         state.dirty = false;
         state.mustWrite = false;
@@ -297,8 +304,7 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   /** Marks the entity as reporting: MONITORED on its first sample, ends a silence, re-arms the silence check. */
-  private void present(String entity, long time, int intervalMs) {
-    EntityState state = entity(entity);
+  private void present(EntityState state, String entity, long time, int intervalMs) {
     Presence p = state.presence;
     long silenceMin = settings.silenceMin().toMillis();
     if (p == null) {
@@ -360,9 +366,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       long deadline = due.deadline();
       String entity = due.entity();
       // Read again, not kept from the first pass: reading others there may have evicted (and written) it.
-      EntityState state = peek(entity);
+      EntityState state = touch(peek(entity));
       Presence p = state.presence;
-      touched.add(entity);
       state.mustWrite = true;
       p.silent = true;
       p.silenceOnset = p.lastSeen + p.intervalMs;
