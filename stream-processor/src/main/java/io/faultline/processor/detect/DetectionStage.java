@@ -64,10 +64,11 @@ public final class DetectionStage {
     // per record (StoreReorderBuffer). Either way it is changelogged, so a moved task resumes with its buffer.
     KeyValueBytesStoreSupplier buffer = inMemoryBuffer(settings)
         ? Stores.inMemoryKeyValueStore(REORDER_BUFFER_STORE) : Stores.persistentKeyValueStore(REORDER_BUFFER_STORE);
-    builder.addStateStore(persistent(REORDER_BUFFER_STORE, Stores.keyValueStoreBuilder(
-        buffer, Serdes.Bytes(), Serdes.ByteArray())));
-    builder.addStateStore(persistent(REORDER_META_STORE, Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(REORDER_META_STORE), Serdes.String(), Serdes.Long())));
+    // Under PreCommitStore: the reorder processor writes its open segment and its watermarks once per commit.
+    builder.addStateStore(PreCommitStore.builder(persistent(REORDER_BUFFER_STORE, Stores.keyValueStoreBuilder(
+        buffer, Serdes.Bytes(), Serdes.ByteArray()))));
+    builder.addStateStore(PreCommitStore.builder(persistent(REORDER_META_STORE, Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(REORDER_META_STORE), Serdes.String(), Serdes.Long()))));
     // One value per entity (EntityState), written once per sample. Not cached: an entity reports about
     // once a second and a commit comes every 100 ms, so a cache would merge almost no writes and only
     // add its own lookups and flushes; the silence index is derived from these values, in memory.
@@ -111,9 +112,9 @@ public final class DetectionStage {
   }
 
   private static <K, V> StoreBuilder<KeyValueStore<K, V>> persistent(String name, StoreBuilder<KeyValueStore<K, V>> b) {
-    // Changelogged so a task restored elsewhere resumes with its buffer. Cached: the buffer's open segment
-    // (rewritten on every append) and the watermarks (moved on every release) reach the store and the
-    // changelog once per commit, not per record.
+    // Changelogged so a task restored elsewhere resumes with its buffer. Cached: a segment written when it
+    // closes and deleted soon after, and replay's per-record buffer entries, reach the changelog once per
+    // commit at most (or never, if deleted before it).
     return b.withLoggingEnabled(Map.of()).withCachingEnabled();
   }
 }

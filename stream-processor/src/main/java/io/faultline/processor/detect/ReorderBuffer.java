@@ -24,6 +24,13 @@ interface ReorderBuffer {
   /** Forgets a released record. */
   void delete(Bytes key);
 
+  /**
+   * Writes to the store what it does not hold yet, before the task commits ({@link PreCommitStore}): all a
+   * task that moves will find is what was written by the last commit.
+   */
+  default void beforeCommit() {
+  }
+
   /** An iteration over a range; close it (a RocksDB iterator holds native resources). */
   interface Range extends Iterator<Entry>, AutoCloseable {
     @Override

@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ReorderBufferProcessor implements Processor<byte[], byte[], String, DetectionEvent> {
 
   static final String STAGE = "detect-reorder";
-  private static final String STREAM_TIME = "stream-time";
+  static final String STREAM_TIME = "stream-time";
   private static final String RELEASED = "released";
   private static final String WATERMARK_SENT = "watermark-sent";
   private static final long NONE = Long.MIN_VALUE;
@@ -67,6 +67,8 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
   private long streamTime;
   private long released;
   private long watermarkSent;
+  /** Whether the three above moved since they were last written to {@code detect-reorder-meta}. */
+  private boolean metaUnwritten;
   /** The watermark being released towards: stream time - grace, or stream time during an idle flush. */
   private long target = NONE;
   private boolean flushing;
@@ -89,6 +91,11 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     KeyValueStore<Bytes, byte[]> store = context.getStateStore(DetectionStage.REORDER_BUFFER_STORE);
     this.buffer = DetectionStage.inMemoryBuffer(settings)
         ? new SegmentedReorderBuffer(store, serde, TOPICS, released) : new StoreReorderBuffer(store, serde);
+    // Written once per commit, not once per record: the same transaction carries them and the input offsets.
+    // Not taken back in close(): Streams suspends a task (closing its processors) before its last commit.
+    metaUnwritten = false;
+    PreCommitStore.beforeCommit(store, buffer::beforeCommit);
+    PreCommitStore.beforeCommit(meta, this::writeMeta);
     flushing = false;
     target = streamTime == NONE ? NONE : streamTime - settings.grace().toMillis();
     lastInputWallClock = context.currentSystemTimeMs();
@@ -132,7 +139,7 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     buffer.put(bufferKey(t, topicIndex, sample.entity(), record.value()), topicIndex, record.value(), sample);
     if (streamTime == NONE || t > streamTime) {
       streamTime = t;
-      meta.put(STREAM_TIME, streamTime);
+      metaUnwritten = true;
       target = Math.max(target, streamTime - settings.grace().toMillis());
     }
     drain();
@@ -185,14 +192,13 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
       buffer.delete(key);
     }
     released = more ? last : target;
-    meta.put(RELEASED, released);
+    metaUnwritten = true;
     boolean flushed = flushing && !more;
     // On the interval's grid, not an interval after the last one: the correlator's ticks lie on that grid,
     // so the watermark that lets it evaluate a tick leaves as soon as the tick is released, not up to an interval later.
     long interval = settings.watermarkInterval().toMillis();
     if (flushed || watermarkSent == NONE || Math.floorDiv(released, interval) > Math.floorDiv(watermarkSent, interval)) {
       watermarkSent = released;
-      meta.put(WATERMARK_SENT, watermarkSent);
       context.forward(new Record<>("", new DetectionEvent.Watermark(released), Math.max(0, released)));
     }
     if (flushed) {
@@ -230,6 +236,15 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
   private static void header(Headers headers, String name, String value) {
     headers.remove(name);
     headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void writeMeta() {
+    if (metaUnwritten) {
+      meta.put(STREAM_TIME, streamTime);
+      meta.put(RELEASED, released);
+      meta.put(WATERMARK_SENT, watermarkSent);
+      metaUnwritten = false;
+    }
   }
 
   private long metaValue(String key) {

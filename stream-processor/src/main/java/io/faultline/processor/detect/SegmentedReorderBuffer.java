@@ -21,12 +21,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The live reorder buffer: the records in memory, ordered by buffer key and kept decoded, and
  * their bytes logged in segments to the changelogged, cached store {@code detect-reorder-buffer}.
  *
- * <p>Records are appended, in arrival order, to the open segment (key: segment id); each append
- * rewrites the segment's value in the store's cache, so only its last version per commit reaches
- * the changelog. A segment of {@link #SEGMENT_BYTES} is closed and the next one opened; a segment
- * is deleted (one tombstone) once every record in it has been released. A record held for the
- * grace (250 ms live) across several 100 ms commits thus costs a few hundredths of a changelog record,
- * not a value record and a tombstone of its own.
+ * <p>Records are appended, in arrival order, to the open segment (key: segment id), in memory; the
+ * open segment is written to the store once per commit ({@link #beforeCommit}, run by
+ * {@link PreCommitStore} just before Streams flushes the store's cache), so one version per commit
+ * reaches the changelog. Writing it on every append had cost a copy of the segment and a cache put
+ * per record: a tenth of the stream thread. A segment of {@link #SEGMENT_BYTES} is closed, written
+ * once, and the next one opened; a segment is deleted (one tombstone) once every record in it has
+ * been released. A record held for the grace (500 ms live) across several 100 ms commits thus costs
+ * a few hundredths of a changelog record, not a value record and a tombstone of its own.
  *
  * <p>Restore: the constructor reads the segments back and keeps the records later than the
  * released watermark (the records up to it were released, in the same transaction as the
@@ -61,6 +63,8 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
   private long open;
   private byte[] openBytes = new byte[2 * SEGMENT_BYTES];
   private int openLength;
+  /** Whether the open segment has records the store does not have yet. */
+  private boolean openUnwritten;
 
   /**
    * @param released the released watermark, {@link Long#MIN_VALUE} if none: logged records at or before it were
@@ -122,11 +126,13 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
     }
     ByteBuffer.wrap(openBytes, openLength, need).put((byte) topicIndex).putInt(value.length).put(value);
     openLength += need;
+    openUnwritten = true;
     long segment = open;
-    log.put(segmentKey(segment), Arrays.copyOf(openBytes, openLength));
     live.merge(segment, 1, Integer::sum);
     Held replaced = group(sample.eventTime()).put(key, new Held(sample, segment));
     if (openLength >= SEGMENT_BYTES) {
+      // Full: it never changes again, written now and closed.
+      writeOpen();
       next();
     }
     if (replaced != null) {
@@ -236,8 +242,21 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
     }
   }
 
+  @Override
+  public void beforeCommit() {
+    if (openUnwritten) {
+      writeOpen();
+    }
+  }
+
+  private void writeOpen() {
+    log.put(segmentKey(open), Arrays.copyOf(openBytes, openLength));
+    openUnwritten = false;
+  }
+
   private void next() {
     open++;
     openLength = 0;
+    openUnwritten = false;
   }
 }

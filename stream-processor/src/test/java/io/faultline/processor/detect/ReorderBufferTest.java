@@ -23,6 +23,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +67,32 @@ class ReorderBufferTest {
     assertEquals(at(300), raised.getOnset());
     assertEquals(at(310), raised.getEventTime(), "I/O errors confirm on their second sample (2 of 3)");
     assertEquals(inOrder, outOfOrder);
+  }
+
+  @Test
+  void shouldLogTheOpenSegmentAtEveryCommitWhenRecordsArrive() {
+    // The live buffer writes its open segment and its watermarks only when Streams is about to commit
+    // (PreCommitStore); the test driver commits after every record, so after each the store has them.
+    try (DetectionDriver d = new DetectionDriver(DetectionSettings.defaults())) {
+      KeyValueStore<Bytes, byte[]> log = d.driver.getKeyValueStore(DetectionStage.REORDER_BUFFER_STORE);
+      KeyValueStore<String, Long> meta = d.driver.getKeyValueStore(DetectionStage.REORDER_META_STORE);
+      DiskSample first = disk(ARRAY, 0, 2.5, 0);
+      d.pipe(first);
+      assertEquals(List.of(1 + 4 + d.encode(first).length), segmentLengths(log));
+      assertEquals(at(0).toEpochMilli(), meta.get(ReorderBufferProcessor.STREAM_TIME));
+      DiskSample second = disk(ARRAY, 1, 2.5, 0);
+      d.pipe(second);
+      assertEquals(List.of(2 * 5 + d.encode(first).length + d.encode(second).length), segmentLengths(log));
+      assertEquals(at(1).toEpochMilli(), meta.get(ReorderBufferProcessor.STREAM_TIME));
+    }
+  }
+
+  private static List<Integer> segmentLengths(KeyValueStore<Bytes, byte[]> log) {
+    List<Integer> lengths = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = log.all()) {
+      it.forEachRemaining(kv -> lengths.add(kv.value.length));
+    }
+    return lengths;
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.faultline.processor.detect;
 
 import static io.faultline.processor.detect.Samples.disk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +85,7 @@ class SegmentedReorderBufferTest {
     List<Bytes> left = keys(buffer);
     assertEquals(200, left.size());
 
+    buffer.beforeCommit();
     SegmentedReorderBuffer restored = new SegmentedReorderBuffer(store, serde, TOPICS, released);
     assertEquals(left, keys(restored));
     try (ReorderBuffer.Range r = restored.range(null, ReorderBufferProcessor.timePrefix(Long.MAX_VALUE - 1))) {
@@ -98,13 +101,42 @@ class SegmentedReorderBufferTest {
     for (int i = 0; i < 1000; i++) {
       keys.add(put(buffer, disk("disk-array:a", i, 2.5, 0)));
     }
+    buffer.beforeCommit();
     int segments = segments();
     assertTrue(segments > 1 && segments < 1000 / 10, "segments " + segments);
     keys.forEach(buffer::delete);
     assertEquals(0, segments());
     // The next record opens a new segment.
     put(buffer, disk("disk-array:a", 2000, 2.5, 0));
+    buffer.beforeCommit();
     assertEquals(1, segments());
+  }
+
+  @Test
+  void shouldWriteTheOpenSegmentOnlyBeforeACommitWhenRecordsAreAppended() {
+    SegmentedReorderBuffer buffer = new SegmentedReorderBuffer(store, serde, TOPICS, Long.MIN_VALUE);
+    put(buffer, disk("disk-array:a", 0, 2.5, 0));
+    put(buffer, disk("disk-array:a", 1, 2.5, 0));
+    assertEquals(0, segments(), "appends stay in memory until the commit");
+    buffer.beforeCommit();
+    assertEquals(1, segments());
+    byte[] written = onlyValue();
+    buffer.beforeCommit();
+    assertSame(written, onlyValue(), "nothing new: not written again");
+    Bytes third = put(buffer, disk("disk-array:a", 2, 2.5, 0));
+    buffer.beforeCommit();
+    assertTrue(onlyValue().length > written.length);
+    // What a task that moves now would find: all three.
+    assertEquals(3, keys(new SegmentedReorderBuffer(store, serde, TOPICS, Long.MIN_VALUE)).size());
+    assertEquals(third, keys(buffer).get(2));
+  }
+
+  private byte[] onlyValue() {
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      byte[] v = it.next().value;
+      assertFalse(it.hasNext());
+      return v;
+    }
   }
 
   @Test
@@ -135,7 +167,9 @@ class SegmentedReorderBufferTest {
     put(perRecord, disk("disk-array:a", 0, 2.5, 0));
     assertThrows(IllegalStateException.class, () -> new SegmentedReorderBuffer(store, serde, TOPICS, Long.MIN_VALUE));
     store.delete(keys(perRecord).get(0));
-    put(new SegmentedReorderBuffer(store, serde, TOPICS, Long.MIN_VALUE), disk("disk-array:a", 0, 2.5, 0));
+    SegmentedReorderBuffer segmented = new SegmentedReorderBuffer(store, serde, TOPICS, Long.MIN_VALUE);
+    put(segmented, disk("disk-array:a", 0, 2.5, 0));
+    segmented.beforeCommit();
     assertThrows(IllegalStateException.class, () -> new StoreReorderBuffer(store, serde));
   }
 }
