@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU time used, so figures measured on a shared machine can be read per CPU-second as well as per
@@ -21,6 +24,48 @@ final class Cpu {
       return os.getProcessCpuTime() / 1e9;
     }
     return Double.NaN;
+  }
+
+  /**
+   * CPU seconds (user + system) so far of each JIT compiler thread of process {@code pid} ("C1 CompilerThre",
+   * "C2 CompilerThre" in /proc), by thread id; empty where there is no /proc. The compilers run on the same
+   * cores as the stream threads, and how much they compile inside a run explains much of the variance
+   * between runs.
+   */
+  static Map<String, Double> compilerThreads(long pid) {
+    Map<String, Double> cpu = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            cpu.put(task.getFileName().toString(), parseStat(stat));
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while we looked: its time is lost (see since())
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return cpu;
+  }
+
+  /**
+   * CPU seconds the threads of {@code now} used since {@code before} (a thread new since counts whole). The
+   * JVM ends compiler threads it no longer needs: the time of one that ended in between is missed, so this is
+   * a lower bound; NaN if {@code now} is empty.
+   */
+  static double since(Map<String, Double> before, Map<String, Double> now) {
+    if (now.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (Map.Entry<String, Double> e : now.entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+    }
+    return sum;
   }
 
   /** CPU seconds (user + system) of process {@code pid} from /proc; NaN where there is no /proc. */

@@ -75,7 +75,8 @@ public final class ThroughputBench {
 
   /** What the end-to-end run measured. */
   record EndToEnd(long startupNanos, long warmupNanos, long processNanos, long drainNanos, long correlationInput,
-                  double processorCpuS, double brokerCpuS, long changelogOffsets, long detectChangelogOffsets) {}
+                  double processorCpuS, double processorJitS, double brokerCpuS, double brokerJitS, long changelogOffsets,
+                  long detectChangelogOffsets) {}
 
   /** Sampling interval of the generated estate. */
   static final int SAMPLING_MS = 1_000;
@@ -177,6 +178,13 @@ public final class ThroughputBench {
   record Load(List<ProducerRecord<byte[], byte[]>> topology, List<ProducerRecord<byte[], byte[]>> warmup,
               List<ProducerRecord<byte[], byte[]>> telemetry, Map<String, Long> perTopic, long bytes) {
 
+    /** Drops the records: a gigabyte at a few million events, in the processor's JVM. */
+    void release() {
+      telemetry.clear();
+      warmup.clear();
+      topology.clear();
+    }
+
     static Load read(Path scenario, long warmupEvents, long events, BenchCluster cluster) {
       List<ProducerRecord<byte[], byte[]>> topology = new ArrayList<>();
       List<ProducerRecord<byte[], byte[]>> telemetry = new ArrayList<>();
@@ -205,17 +213,18 @@ public final class ThroughputBench {
       // mostly be dead-lettered as late, and the run would measure the dead-letter path.
       telemetry.sort(java.util.Comparator.comparingLong(ProducerRecord::timestamp));
       // Untimed topology lines sit at the scenario's start (as replay publishes them).
-      List<ProducerRecord<byte[], byte[]>> timed = topology.stream().map(p -> p.timestamp() != null ? p
-          : new ProducerRecord<>(p.topic(), null, first[0], p.key(), p.value())).toList();
+      List<ProducerRecord<byte[], byte[]>> timed = new ArrayList<>(topology.stream().map(p -> p.timestamp() != null ? p
+          : new ProducerRecord<>(p.topic(), null, first[0], p.key(), p.value())).toList());
       int split = (int) Math.min(warmupEvents, telemetry.size());
-      List<ProducerRecord<byte[], byte[]>> measured = telemetry.subList(split, telemetry.size());
+      // Copies, not views of one list, so release() can drop each.
+      List<ProducerRecord<byte[], byte[]>> measured = new ArrayList<>(telemetry.subList(split, telemetry.size()));
       Map<String, Long> perTopic = new LinkedHashMap<>();
       long bytes = 0;
       for (ProducerRecord<byte[], byte[]> r : measured) {
         perTopic.merge(r.topic(), 1L, Long::sum);
         bytes += r.key().length + r.value().length;
       }
-      return new Load(timed, telemetry.subList(0, split), measured, perTopic, bytes);
+      return new Load(timed, new ArrayList<>(telemetry.subList(0, split)), measured, perTopic, bytes);
     }
   }
 
@@ -240,26 +249,28 @@ public final class ThroughputBench {
     Map<TopicPartition, Long> warmupEnd = cluster.endOffsets(sources);
     long produceNanos = send(cluster.bootstrap(), "faultline-bench-probe", load.telemetry());
     Map<TopicPartition, Long> sourceEnd = cluster.endOffsets(sources);
+    long events = load.telemetry().size();
+    long warmupEvents = load.warmup().size();
+    // The records are on the broker now: free them, so the processor in this JVM runs with its own heap only.
+    load.release();
 
     log.println("faultline bench throughput: consuming them back (read_committed) ...");
     List<TopicPartition> telemetryPartitions = sources.stream()
         .filter(tp -> !tp.topic().equals(Topics.TOPOLOGY.name())).toList();
     long[] consumed = {0};
     long consumeNanos = consume(cluster.bootstrap(), telemetryPartitions, warmupEnd, sourceEnd, consumed);
-    log.printf("  raw produce %.0f events/s, raw consume %.0f events/s%n", Stats.rate(load.telemetry().size(),
-        produceNanos), Stats.rate(consumed[0], consumeNanos));
+    log.printf("  raw produce %.0f events/s, raw consume %.0f events/s%n", Stats.rate(events, produceNanos), Stats.rate(consumed[0], consumeNanos));
 
     log.println("faultline bench throughput: running the processor over them ...");
     EndToEnd e2e = endToEnd(o, cluster, sourceStart, warmupEnd, sourceEnd, telemetryPartitions, log);
     Map<String, Long> produced = new LinkedHashMap<>();
     outputs.forEach(t -> produced.put(t, cluster.endOffsetSum(List.of(t)) - outputStart.get(t)));
 
-    long events = load.telemetry().size();
     double rawProduce = Stats.rate(events, produceNanos);
     double rawConsume = Stats.rate(consumed[0], consumeNanos);
     double endToEnd = Stats.rate(events, e2e.processNanos());
     BenchReport report = new BenchReport("throughput", "metric", "value", "unit");
-    report.parameter("events", events).parameter("warmupEvents", load.warmup().size())
+    report.parameter("events", events).parameter("warmupEvents", warmupEvents)
         .parameter("entities", o.entities()).parameter("seed", o.seed()).parameter("samplingMs", SAMPLING_MS).parameter("simulatedMinutes", minutes).parameter("cluster", o.bootstrap() == null ? "embedded" : o.bootstrap());
     o.flags().forEach((k, v) -> report.parameter("set " + k, v));
     report.row("raw produce (probe settings, acks=all, idempotent, lz4)", rawProduce, "events/s");
@@ -267,19 +278,21 @@ public final class ThroughputBench {
     report.row("end to end (whole topology, exactly-once)", endToEnd, "events/s");
     report.row("end to end / raw produce", Stats.ratio(endToEnd, rawProduce), "ratio");
     report.row("warm-up from cold JVMs (RUNNING to its records committed)",
-        load.warmup().isEmpty() ? Double.NaN : Stats.rate(load.warmup().size(), e2e.warmupNanos()), "events/s");
+        warmupEvents == 0 ? Double.NaN : Stats.rate(warmupEvents, e2e.warmupNanos()), "events/s");
     report.row("processing time (warm-up committed to all stages committed)", e2e.processNanos() / 1e9, "s");
     report.row("until the idle flush reached the correlator (from the same start)", e2e.drainNanos() / 1e9, "s");
     report.row("processor start (start to RUNNING)", e2e.startupNanos() / 1e9, "s");
     report.row("processor CPU while processing (this JVM)", e2e.processorCpuS(), "cpu-s");
+    report.row("  of which its JIT compiler threads (at least)", e2e.processorJitS(), "cpu-s");
     report.row("broker CPU while processing", e2e.brokerCpuS(), "cpu-s");
+    report.row("  of which its JIT compiler threads (at least)", e2e.brokerJitS(), "cpu-s");
     report.row("events per CPU-second (processor + broker)",
         Stats.ratio(events, e2e.processorCpuS() + (Double.isNaN(e2e.brokerCpuS()) ? 0 : e2e.brokerCpuS())),
         "events/cpu-s");
     report.row("telemetry bytes (key + Avro value)", load.bytes() / (double) events, "bytes/event");
     report.row("correlation input records", e2e.correlationInput(), "records");
     // The changelogs hold the whole run's writes, warm-up included.
-    long allEvents = events + load.warmup().size();
+    long allEvents = events + warmupEvents;
     report.row("changelog offsets per event, all stores (records + commit markers)",
         e2e.changelogOffsets() / (double) allEvents, "per event");
     report.row("changelog offsets per event, detection stores", e2e.detectChangelogOffsets() / (double) allEvents,
@@ -367,11 +380,15 @@ public final class ThroughputBench {
       telemetry.forEach(tp -> warm.put(tp, warmupEnd.get(tp)));
       long warmed = -1;
       double cpu0 = 0;
+      Map<String, Double> jit0 = Map.of();
+      Map<String, Double> brokerJit0 = Map.of();
       double broker0 = 0;
       List<TopicPartition> repartition = null;
       Map<TopicPartition, Long> repartitionEnd = null;
       long done;
       double cpuDone;
+      double jitDone;
+      double brokerJitDone;
       double brokerDone;
       long nextLog = running + TimeUnit.SECONDS.toNanos(5);
       while (true) {
@@ -387,6 +404,8 @@ public final class ThroughputBench {
         if (warmed < 0 && atEnd(committed, warm)) {
           warmed = now;
           cpu0 = Cpu.thisProcess();
+          jit0 = Cpu.compilerThreads(ProcessHandle.current().pid());
+          brokerJit0 = cluster.brokerCompilerThreads();
           broker0 = cluster.brokerCpuSeconds();
         }
         if (warmed >= 0 && repartitionEnd == null && atEnd(committed, sourceEnd)) {
@@ -396,6 +415,8 @@ public final class ThroughputBench {
         if (repartitionEnd != null && atEnd(committed, repartitionEnd)) {
           done = now;
           cpuDone = Cpu.thisProcess() - cpu0;
+          jitDone = Cpu.since(jit0, Cpu.compilerThreads(ProcessHandle.current().pid()));
+          brokerJitDone = Cpu.since(brokerJit0, cluster.brokerCompilerThreads());
           brokerDone = cluster.brokerCpuSeconds() - broker0;
           break;
         }
@@ -426,7 +447,7 @@ public final class ThroughputBench {
       List<String> detect = changelogs.stream().filter(t -> t.startsWith(app + "-detect-")).toList();
       long detectOffsets = detect.isEmpty() ? 0 : cluster.endOffsetSum(detect);
       return new EndToEnd(running - t0, warmed - running, done - warmed, drained - warmed, correlationInput,
-          cpuDone, brokerDone, changelogOffsets, detectOffsets);
+          cpuDone, jitDone, brokerDone, brokerJitDone, changelogOffsets, detectOffsets);
     } finally {
       cluster.deleteGroup(app);
       deleteTree(state);

@@ -1,11 +1,16 @@
 package io.faultline.processor.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatsTest {
@@ -56,5 +61,21 @@ class StatsTest {
   void shouldAddUserAndSystemTimeWhenTheCommandHasSpaces() {
     String stat = "4242 (java main (x)) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 566 0 0 20 0 40 0 100 0 0";
     assertEquals(18.0, Cpu.parseStat(stat), 1e-9);
+  }
+
+  @Test
+  void shouldCountANewThreadWholeAndMissAnEndedOneWhenCompilerThreadsComeAndGo() {
+    // Thread 11 ran on (2.0 -> 3.5), 12 ended in between (its time is missed), 13 is new (counted whole).
+    double used = Cpu.since(Map.of("11", 2.0, "12", 4.0), Map.of("11", 3.5, "13", 0.25));
+    assertEquals(1.75, used, 1e-9);
+    assertTrue(Double.isNaN(Cpu.since(Map.of("11", 2.0), Map.of())));
+  }
+
+  @Test
+  void shouldFindThisJvmsCompilerThreadsWhenThereIsAProcFileSystem() {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "no /proc here");
+    Map<String, Double> threads = Cpu.compilerThreads(ProcessHandle.current().pid());
+    assertFalse(threads.isEmpty(), "a running JVM has at least one JIT compiler thread");
+    threads.values().forEach(cpu -> assertTrue(cpu >= 0));
   }
 }
