@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -25,8 +24,8 @@ import org.apache.kafka.streams.state.Stores;
  * Stage A of the engine: symptom detection, one task per telemetry partition.
  *
  * <pre>
- * 7 telemetry topics (bytes) -> detect-reorder -> detect-route -> detect-route-dead-letter -> faultline.dead-letter
- *                                              -> detect-route-released -> detect-symptom-detector
+ * 7 telemetry topics (bytes) -> detect-reorder -> detect-dead-letter-bytes -> faultline.dead-letter
+ *                                              -> detect-symptom-detector
  *   detect-symptom-detector -> detect-symptoms-only -> faultline.symptoms
  *                           -> (returned) CorrelationInput stream for the correlation stage
  * </pre>
@@ -40,6 +39,7 @@ public final class DetectionStage {
   public static final String SOURCE = "detect-telemetry-source";
   public static final String REORDER = "detect-reorder";
   public static final String DETECTOR = "detect-symptom-detector";
+  public static final String DEAD_LETTER_BYTES = "detect-dead-letter-bytes";
   public static final String DEAD_LETTER_SINK = "detect-dead-letter-sink";
   public static final String SYMPTOMS_SINK = "detect-symptoms-sink";
 
@@ -80,21 +80,20 @@ public final class DetectionStage {
     KStream<byte[], byte[]> telemetry = builder.stream(topics,
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE));
 
-    Map<String, KStream<String, DetectionEvent>> routes = telemetry
+    // The reorder processor forwards each event to the child it is for, by name (DEAD_LETTER_BYTES or
+    // DETECTOR): a split() would add a node and a predicate to the path of every sample.
+    KStream<String, DetectionEvent> reordered = telemetry
         .process(() -> new ReorderBufferProcessor(settings, registry), Named.as(REORDER),
-            REORDER_BUFFER_STORE, REORDER_META_STORE)
-        .split(Named.as("detect-route"))
-        .branch((k, v) -> v instanceof DetectionEvent.DeadLetter, Branched.as("-dead-letter"))
-        .defaultBranch(Branched.as("-released"));
+            REORDER_BUFFER_STORE, REORDER_META_STORE);
 
-    routes.get("detect-route-dead-letter")
+    reordered
         .map((k, v) -> {
           DetectionEvent.DeadLetter d = (DetectionEvent.DeadLetter) v;
           return KeyValue.pair(d.key(), d.value());
-        }, Named.as("detect-dead-letter-bytes"))
+        }, Named.as(DEAD_LETTER_BYTES))
         .to(Topics.DEAD_LETTER, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
-    KStream<String, CorrelationInput> toCorrelation = routes.get("detect-route-released")
+    KStream<String, CorrelationInput> toCorrelation = reordered
         .process(() -> new SymptomDetectorProcessor(settings), Named.as(DETECTOR),
             STATE_STORE);
 

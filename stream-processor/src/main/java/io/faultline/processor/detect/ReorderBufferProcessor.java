@@ -158,7 +158,7 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     if (!flushing && !idleSent) {
       idleSent = true;
       long time = released == NONE ? 0 : released;
-      context.forward(new Record<>("", new DetectionEvent.Idle(time), Math.max(0, time)));
+      context.forward(new Record<>("", new DetectionEvent.Idle(time), Math.max(0, time)), DetectionStage.DETECTOR);
     }
   }
 
@@ -185,7 +185,8 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
         done.add(entry.key());
         last = time;
         Telemetry sample = entry.sample();
-        context.forward(new Record<>(sample.entity(), new DetectionEvent.Sample(sample), sample.eventTime()));
+        context.forward(new Record<>(sample.entity(), new DetectionEvent.Sample(sample), sample.eventTime()),
+            DetectionStage.DETECTOR);
       }
     }
     for (Bytes key : done) {
@@ -199,7 +200,8 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     long interval = settings.watermarkInterval().toMillis();
     if (flushed || watermarkSent == NONE || Math.floorDiv(released, interval) > Math.floorDiv(watermarkSent, interval)) {
       watermarkSent = released;
-      context.forward(new Record<>("", new DetectionEvent.Watermark(released), Math.max(0, released)));
+      context.forward(new Record<>("", new DetectionEvent.Watermark(released), Math.max(0, released)),
+          DetectionStage.DETECTOR);
     }
     if (flushed) {
       flushing = false;
@@ -220,7 +222,8 @@ final class ReorderBufferProcessor implements Processor<byte[], byte[], String, 
     }
     deadLetterSensors.computeIfAbsent(reason, this::deadLetterSensor).record();
     context.forward(new Record<String, DetectionEvent>(
-        "", new DetectionEvent.DeadLetter(record.key(), record.value(), headers), record.timestamp(), headers));
+        "", new DetectionEvent.DeadLetter(record.key(), record.value(), headers), record.timestamp(), headers),
+        DetectionStage.DEAD_LETTER_BYTES);
   }
 
   private Sensor deadLetterSensor(String reason) {

@@ -192,9 +192,15 @@ final class SegmentedReorderBuffer implements ReorderBuffer {
         }
         Map.Entry<Long, Map<Bytes, Held>> group = groups.next();
         boundary = group.getKey() == fromTime || group.getKey() == toTime;
-        List<Map.Entry<Bytes, Held>> sorted = new ArrayList<>(group.getValue().entrySet());
-        sorted.sort(Map.Entry.comparingByKey());
-        current = sorted.iterator();
+        Map<Bytes, Held> records = group.getValue();
+        if (records.size() == 1) {
+          // Samples with jittered timestamps mostly have a millisecond to themselves: nothing to sort.
+          current = records.entrySet().iterator();
+        } else {
+          List<Map.Entry<Bytes, Held>> sorted = new ArrayList<>(records.entrySet());
+          sorted.sort(Map.Entry.comparingByKey());
+          current = sorted.iterator();
+        }
       }
     }
 

@@ -28,8 +28,8 @@ class DetectionStageTest {
       while (m.find()) {
         names.add(m.group(1));
       }
-      assertEquals(new TreeSet<>(Set.of(DetectionStage.SOURCE, DetectionStage.REORDER, "detect-route", "detect-route-dead-letter",
-          "detect-route-released", "detect-dead-letter-bytes", DetectionStage.DEAD_LETTER_SINK,
+      assertEquals(new TreeSet<>(Set.of(DetectionStage.SOURCE, DetectionStage.REORDER,
+          DetectionStage.DEAD_LETTER_BYTES, DetectionStage.DEAD_LETTER_SINK,
           DetectionStage.DETECTOR, "detect-symptoms-only", "detect-symptom-value", DetectionStage.SYMPTOMS_SINK,
           "test-correlation-sink")), names, description);
       Map<String, Set<String>> stores = new java.util.HashMap<>();
