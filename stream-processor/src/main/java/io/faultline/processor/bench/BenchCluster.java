@@ -75,13 +75,13 @@ final class BenchCluster implements AutoCloseable {
   }
 
   /** CPU seconds the embedded broker has used so far; NaN for an external cluster. */
-  /** The embedded broker's JIT compiler threads' CPU seconds by thread ({@link Cpu#compilerThreads}); empty if not ours. */
-  Map<String, Double> brokerCompilerThreads() {
-    return stack == null || stack.brokerPid().isEmpty() ? Map.of() : Cpu.compilerThreads(stack.brokerPid().getAsLong());
-  }
-
   double brokerCpuSeconds() {
     return stack == null || stack.brokerPid().isEmpty() ? Double.NaN : Cpu.ofProcess(stack.brokerPid().getAsLong());
+  }
+
+  /** The embedded broker's compiler threads' CPU seconds by thread ({@link Cpu#compilerThreads}); empty if external. */
+  Map<String, Double> brokerCompilerThreads() {
+    return stack == null || stack.brokerPid().isEmpty() ? Map.of() : Cpu.compilerThreads(stack.brokerPid().getAsLong());
   }
 
   RestSchemaRegistryClient registry() {

@@ -75,8 +75,8 @@ public final class ThroughputBench {
 
   /** What the end-to-end run measured. */
   record EndToEnd(long startupNanos, long warmupNanos, long processNanos, long drainNanos, long correlationInput,
-                  double processorCpuS, double processorJitS, double brokerCpuS, double brokerJitS, long changelogOffsets,
-                  long detectChangelogOffsets) {}
+                  double processorCpuS, double processorJitS, double brokerCpuS, double brokerJitS,
+                  long changelogOffsets, long detectChangelogOffsets) {}
 
   /** Sampling interval of the generated estate. */
   static final int SAMPLING_MS = 1_000;
@@ -213,8 +213,9 @@ public final class ThroughputBench {
       // mostly be dead-lettered as late, and the run would measure the dead-letter path.
       telemetry.sort(java.util.Comparator.comparingLong(ProducerRecord::timestamp));
       // Untimed topology lines sit at the scenario's start (as replay publishes them).
-      List<ProducerRecord<byte[], byte[]>> timed = new ArrayList<>(topology.stream().map(p -> p.timestamp() != null ? p
-          : new ProducerRecord<>(p.topic(), null, first[0], p.key(), p.value())).toList());
+      List<ProducerRecord<byte[], byte[]>> timed = new ArrayList<>();
+      topology.forEach(p -> timed.add(p.timestamp() != null ? p
+          : new ProducerRecord<>(p.topic(), null, first[0], p.key(), p.value())));
       int split = (int) Math.min(warmupEvents, telemetry.size());
       // Copies, not views of one list, so release() can drop each.
       List<ProducerRecord<byte[], byte[]>> measured = new ArrayList<>(telemetry.subList(split, telemetry.size()));
@@ -259,7 +260,8 @@ public final class ThroughputBench {
         .filter(tp -> !tp.topic().equals(Topics.TOPOLOGY.name())).toList();
     long[] consumed = {0};
     long consumeNanos = consume(cluster.bootstrap(), telemetryPartitions, warmupEnd, sourceEnd, consumed);
-    log.printf("  raw produce %.0f events/s, raw consume %.0f events/s%n", Stats.rate(events, produceNanos), Stats.rate(consumed[0], consumeNanos));
+    log.printf("  raw produce %.0f events/s, raw consume %.0f events/s%n", Stats.rate(events, produceNanos),
+        Stats.rate(consumed[0], consumeNanos));
 
     log.println("faultline bench throughput: running the processor over them ...");
     EndToEnd e2e = endToEnd(o, cluster, sourceStart, warmupEnd, sourceEnd, telemetryPartitions, log);

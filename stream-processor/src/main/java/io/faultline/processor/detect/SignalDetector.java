@@ -169,7 +169,7 @@ final class SignalDetector {
     return null;
   }
 
-  /** {@code baseline} and {@code threshold} are NaN for a static signal (primitives: boxed only here, not per sample). */
+  /** {@code baseline} and {@code threshold} are NaN for a static signal (primitives: boxed here, not per sample). */
   private static Transition transition(SignalState s, boolean raised, long t, String description,
                                        double baseline, double threshold) {
     return new Transition(raised, raised ? s.severity : s.severity, s.onset, t, description,

@@ -155,7 +155,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     if (sample instanceof DiskSample d) {
       if (d.getIoErrors() != null) {
         long n = d.getIoErrors();
-        judge(state, e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval", (double) n);
+        judge(state, e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval",
+            (double) n);
       }
       baseline(state, e, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
       baseline(state, e, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
@@ -201,7 +202,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     } else if (sample instanceof ServiceStatusSample s) {
       if (s.getState() != ServiceState.UNKNOWN) {
         judge(state, e, "service.state", null, time, s.getState() != ServiceState.UP,
-            s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, true, "service " + s.getState(), null);
+            s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, true, "service " + s.getState(),
+            null);
       }
     } else {
       throw new IllegalStateException("not telemetry: " + sample.getClass());
