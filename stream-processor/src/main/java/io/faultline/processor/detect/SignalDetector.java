@@ -172,7 +172,7 @@ final class SignalDetector {
   /** {@code baseline} and {@code threshold} are NaN for a static signal (primitives: boxed here, not per sample). */
   private static Transition transition(SignalState s, boolean raised, long t, String description,
                                        double baseline, double threshold) {
-    return new Transition(raised, raised ? s.severity : s.severity, s.onset, t, description,
+    return new Transition(raised, s.severity, s.onset, t, description,
         orNull(s.lastObserved), orNull(baseline), orNull(threshold), s.abnormalSamples);
   }
 

@@ -150,41 +150,41 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     String e = t.entity();
     // Read once: the sample's signals are all of this entity (a pool's member sample also of the member).
     EntityState state = entity(e);
-    present(state, e, time, t.intervalMs());
+    present(state, time, t.intervalMs());
     Object sample = t.sample();
     if (sample instanceof DiskSample d) {
       if (d.getIoErrors() != null) {
         long n = d.getIoErrors();
-        judge(state, e, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval",
+        judge(state, "disk.ioErrors", null, time, n > 0, Severity.CRITICAL, true, n + " I/O errors per interval",
             (double) n);
       }
-      baseline(state, e, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
-      baseline(state, e, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
+      baseline(state, null, time, Metric.DISK_READ_LATENCY, d.getReadLatencyMs());
+      baseline(state, null, time, Metric.DISK_WRITE_LATENCY, d.getWriteLatencyMs());
     } else if (sample instanceof MemorySample m) {
-      baseline(state, e, null, time, Metric.MEMORY_PAGE_IN, m.getPageInPerSec());
-      baseline(state, e, null, time, Metric.MEMORY_PAGE_OUT, m.getPageOutPerSec());
-      baseline(state, e, null, time, Metric.MEMORY_SWAP_IN, m.getSwapInPerSec());
-      baseline(state, e, null, time, Metric.MEMORY_SWAP_OUT, m.getSwapOutPerSec());
+      baseline(state, null, time, Metric.MEMORY_PAGE_IN, m.getPageInPerSec());
+      baseline(state, null, time, Metric.MEMORY_PAGE_OUT, m.getPageOutPerSec());
+      baseline(state, null, time, Metric.MEMORY_SWAP_IN, m.getSwapInPerSec());
+      baseline(state, null, time, Metric.MEMORY_SWAP_OUT, m.getSwapOutPerSec());
     } else if (sample instanceof NetworkSample n) {
-      baseline(state, e, null, time, Metric.NETWORK_RX_ERRORS, n.getRxErrors());
-      baseline(state, e, null, time, Metric.NETWORK_TX_ERRORS, n.getTxErrors());
-      baseline(state, e, null, time, Metric.NETWORK_RX_DROPPED, n.getRxDropped());
-      baseline(state, e, null, time, Metric.NETWORK_TX_DROPPED, n.getTxDropped());
-      baseline(state, e, null, time, Metric.NETWORK_RETRANS, n.getRetransPerSec());
+      baseline(state, null, time, Metric.NETWORK_RX_ERRORS, n.getRxErrors());
+      baseline(state, null, time, Metric.NETWORK_TX_ERRORS, n.getTxErrors());
+      baseline(state, null, time, Metric.NETWORK_RX_DROPPED, n.getRxDropped());
+      baseline(state, null, time, Metric.NETWORK_TX_DROPPED, n.getTxDropped());
+      baseline(state, null, time, Metric.NETWORK_RETRANS, n.getRetransPerSec());
     } else if (sample instanceof DnsSample d) {
       boolean failed = d.getRcode() != DnsRcode.NOERROR;
-      judge(state, e, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL, d.getRcode() == DnsRcode.NXDOMAIN,
+      judge(state, "dns.rcode", d.getResolver(), time, failed, Severity.CRITICAL, d.getRcode() == DnsRcode.NXDOMAIN,
           "rcode " + d.getRcode() + " via " + d.getResolver(), null);
       if (!failed) {
         // A failed query's latency is its timeout: the rcode already says it all.
-        baseline(state, e, d.getResolver(), time, Metric.DNS_LATENCY, d.getLatencyMs());
+        baseline(state, d.getResolver(), time, Metric.DNS_LATENCY, d.getLatencyMs());
       }
     } else if (sample instanceof AppCheckSample a) {
-      judge(state, e, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL, false,
+      judge(state, "app.ok", a.getCheck(), time, !a.getOk(), Severity.CRITICAL, false,
           "check " + a.getCheck() + " failed (status " + a.getStatus()
               + (a.getFailedStep() == null ? "" : ", step " + a.getFailedStep()) + ")", null);
       if (a.getOk()) {
-        baseline(state, e, a.getCheck(), time, Metric.APP_LATENCY, a.getLatencyMs());
+        baseline(state, a.getCheck(), time, Metric.APP_LATENCY, a.getLatencyMs());
       }
     } else if (sample instanceof PoolMemberSample p) {
       String member = p.getMember();
@@ -196,12 +196,12 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
       }
       // DRAINING is taken out on purpose: no symptom, and it ends a DOWN episode like UP does.
       if (p.getState() != MemberState.UNKNOWN) {
-        judge(m, member, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL, true,
+        judge(m, "pool.member", e, time, p.getState() == MemberState.DOWN, Severity.CRITICAL, true,
             "member " + member + " DOWN in " + e, null);
       }
     } else if (sample instanceof ServiceStatusSample s) {
       if (s.getState() != ServiceState.UNKNOWN) {
-        judge(state, e, "service.state", null, time, s.getState() != ServiceState.UP,
+        judge(state, "service.state", null, time, s.getState() != ServiceState.UP,
             s.getState() == ServiceState.DOWN ? Severity.CRITICAL : Severity.WARNING, true, "service " + s.getState(),
             null);
       }
@@ -210,31 +210,31 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
     }
   }
 
-  private void judge(EntityState state, String entity, String signal, String related, long time, boolean abnormal,
-                     Severity severity, boolean definitive, String note, Double observed) {
+  private void judge(EntityState state, String signal, String related, long time, boolean abnormal, Severity severity,
+                     boolean definitive, String note, Double observed) {
     SignalState s = state.signal(EntityState.signalKey(signal, related));
     if (SignalDetector.isDuplicate(s, time)) {
       return;
     }
-    observed(state, s, entity, signal, related,
+    observed(state, s, signal, related,
         detector.observeStatic(s, time, abnormal, severity, definitive, note, observed));
   }
 
-  private void baseline(EntityState state, String entity, String related, long time, Metric metric, double value) {
+  private void baseline(EntityState state, String related, long time, Metric metric, double value) {
     SignalState s = state.signal(EntityState.signalKey(metric.signal(), related));
     if (SignalDetector.isDuplicate(s, time)) {
       return;
     }
-    observed(state, s, entity, metric.signal(), related, detector.observeBaseline(s, time, metric, related, value));
+    observed(state, s, metric.signal(), related, detector.observeBaseline(s, time, metric, related, value));
   }
 
   /** A signal that is raised or has an abnormal sample in its window is not quiet: its state is written now. */
-  private void observed(EntityState state, SignalState s, String entity, String signal, String related,
+  private void observed(EntityState state, SignalState s, String signal, String related,
                         SignalDetector.Transition t) {
     if (t != null || s.raised || s.recent != 0) {
       state.mustWrite = true;
     }
-    emit(entity, signal, related, t);
+    emit(state.id, signal, related, t);
   }
 
   /** The entity's state, read once per sample; every entity read is written back when the sample is done. */
@@ -306,7 +306,8 @@ final class SymptomDetectorProcessor implements Processor<String, DetectionEvent
   }
 
   /** Marks the entity as reporting: MONITORED on its first sample, ends a silence, re-arms the silence check. */
-  private void present(EntityState state, String entity, long time, int intervalMs) {
+  private void present(EntityState state, long time, int intervalMs) {
+    String entity = state.id;
     Presence p = state.presence;
     long silenceMin = settings.silenceMin().toMillis();
     if (p == null) {
