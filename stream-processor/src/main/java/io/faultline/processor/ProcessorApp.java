@@ -1,6 +1,7 @@
 package io.faultline.processor;
 
 import io.faultline.processor.analysis.RootCauseAnalyzer;
+import io.faultline.processor.correlate.AnalysisWarmup;
 import io.faultline.processor.api.ApiSettings;
 import io.faultline.processor.api.FaultlineMetrics;
 import io.faultline.processor.api.ProcessorApi;
@@ -69,15 +70,17 @@ public final class ProcessorApp {
     String home = System.getenv().getOrDefault("FAULTLINE_HOME",
         Path.of(System.getProperty("java.io.tmpdir"), "faultline").toString());
     d.put(STATE_DIR, Path.of(home, "state").toString());
-    // Two: one thread commits (exactly-once waits for the producer's acknowledgements) or evaluates the
-    // correlator while the other processes; the same CPU per event, 45 % more events per second on 2 cores
-    // (docs/benchmarks.md).
-    d.put(STREAM_THREADS, 2);
+    // Three on 2 cores: a thread waits at every exactly-once commit, so one thread per core left cores idle
+    // (two gave 45 % more than one); and Streams spreads tasks by count, so with two the single correlation
+    // task shared a thread with half of the six detection tasks, fell behind them at a fault and finished
+    // alone. With three it shares with a third (docs/benchmarks.md).
+    d.put(STREAM_THREADS, 3);
     d.put(COMMIT_INTERVAL_MS, 100);
     // The store changelogs carry about one entity state (a few hundred bytes) per sample: in the client's 16 KiB
     // batches that was many small produce requests, and the broker's and the producer's per-request work was
     // about a quarter of all the CPU; 128 KiB batches gave 40 % more events per second (docs/benchmarks.md).
     d.put(PRODUCER_BATCH_SIZE, 131_072);
+    d.put(AnalysisWarmup.ANALYSES, AnalysisWarmup.DEFAULT_ANALYSES);
     d.put(TOPICS_CREATE, true);
     d.put(TOPICS_REPLICATION, 1);
     d.put(SHUTDOWN_TIMEOUT_MS, 30_000);
@@ -190,11 +193,13 @@ public final class ProcessorApp {
       throw e;
     }
     streams.start();
+    AnalysisWarmup warmup = AnalysisWarmup.start(settings.correlation(),
+        new RootCauseAnalyzer(settings.analysis())::analyze, (int) config.number(AnalysisWarmup.ANALYSES, 0, 1_000_000));
     LOG.info("processor {} started: kafka {}, state {}, {} detection task(s), tick {} ms",
         config.string(APPLICATION_ID), config.string(BOOTSTRAP_SERVERS), config.string(STATE_DIR),
         settings.correlation().upstreamPartitions(), settings.correlation().tickMs());
     return new RunningProcessor(streams, topology, settings, meters, ownsRegistry ? registry : null,
-        Duration.ofMillis(config.number(SHUTDOWN_TIMEOUT_MS, 1, 3_600_000)), api);
+        Duration.ofMillis(config.number(SHUTDOWN_TIMEOUT_MS, 1, 3_600_000)), api, warmup);
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package io.faultline.processor;
 
+import io.faultline.processor.correlate.AnalysisWarmup;
 import io.faultline.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -20,11 +21,13 @@ public final class RunningProcessor implements AutoCloseable {
   private final SchemaRegistry ownedRegistry;
   private final Duration closeTimeout;
   private final AutoCloseable http;
+  private final AnalysisWarmup warmup;
   private volatile boolean closed;
 
   RunningProcessor(KafkaStreams streams, Topology topology, ProcessorSettings settings, MeterRegistry meters,
-      SchemaRegistry ownedRegistry, Duration closeTimeout, AutoCloseable http) {
+      SchemaRegistry ownedRegistry, Duration closeTimeout, AutoCloseable http, AnalysisWarmup warmup) {
     this.http = http;
+    this.warmup = warmup;
     this.streams = streams;
     this.topology = topology;
     this.settings = settings;
@@ -49,6 +52,11 @@ public final class RunningProcessor implements AutoCloseable {
     return meters;
   }
 
+  /** The analysis warm-up started with the processor (it may have ended, or never started). */
+  public AnalysisWarmup warmup() {
+    return warmup;
+  }
+
   /** Whether the instance is RUNNING (or rebalancing towards it). */
   public boolean isRunning() {
     return streams.state().isRunningOrRebalancing();
@@ -70,6 +78,7 @@ public final class RunningProcessor implements AutoCloseable {
       return true;
     }
     closed = true;
+    warmup.close();
     boolean clean = streams.close(CloseOptions.timeout(timeout));
     if (!clean) {
       LOG.warn("the stream threads did not stop within {}", timeout);

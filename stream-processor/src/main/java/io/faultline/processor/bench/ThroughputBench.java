@@ -378,6 +378,9 @@ public final class ThroughputBench {
         sleep(20);
       }
       long running = System.nanoTime();
+      p.streams().metadataForLocalThreads().forEach(t -> log.printf("  %s: tasks %s%n",
+          t.threadName().replaceAll(".*-(StreamThread-\\d+)$", "$1"),
+          t.activeTasks().stream().map(a -> a.taskId().toString()).sorted().toList()));
       Map<TopicPartition, Long> warm = new HashMap<>();
       telemetry.forEach(tp -> warm.put(tp, warmupEnd.get(tp)));
       long warmed = -1;
