@@ -1,6 +1,8 @@
 package io.faultline.processor.analysis;
 
 import io.faultline.common.Severity;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 
@@ -14,6 +16,16 @@ import java.util.SortedSet;
  */
 public record Diagnosis(
     List<Candidate> ranked, SortedSet<String> symptomatic, List<ObservedSymptom> symptoms, long onset, Severity severity) {
+
+  /**
+   * Always one list class, whatever the size ({@code List.copyOf} picks a class by size): code compiled
+   * while only large incidents had been seen (the start's warm-up) was thrown away at the first one- or
+   * two-symptom incident, and C2 spent seconds compiling the summary again.
+   */
+  public Diagnosis {
+    ranked = Collections.unmodifiableList(new ArrayList<>(ranked));
+    symptoms = Collections.unmodifiableList(new ArrayList<>(symptoms));
+  }
 
   public Candidate top() {
     return ranked.get(0);
