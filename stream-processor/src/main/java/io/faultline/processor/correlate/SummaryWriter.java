@@ -73,7 +73,14 @@ final class SummaryWriter {
     s.append(": it explains ").append(explained).append(" of ").append(d.symptomatic().size())
         .append(" symptomatic entities");
     // The analysis states the same share in its own words; don't say it twice.
-    List<String> reasons = top.reasons().stream().filter(r -> !r.startsWith("explains ")).limit(3).toList();
+    // Loops, not streams, here: the JDK's stream internals carry type profiles of every caller, and a class the
+    // start's warm-up had not shown them threw this method's compiled code away (seconds of C2 each time).
+    List<String> reasons = new ArrayList<>();
+    for (String r : top.reasons()) {
+      if (reasons.size() < 3 && !r.startsWith("explains ")) {
+        reasons.add(r);
+      }
+    }
     if (!reasons.isEmpty()) {
       s.append("; ").append(String.join("; ", reasons));
     }
@@ -88,7 +95,10 @@ final class SummaryWriter {
           .append(String.format(Locale.ROOT, "%.2f", second.score())).append(").");
     }
     List<String> unknown = new ArrayList<>();
-    boolean rootHasSymptoms = d.symptoms().stream().anyMatch(o -> o.entity().equals(root));
+    boolean rootHasSymptoms = false;
+    for (ObservedSymptom o : d.symptoms()) {
+      rootHasSymptoms |= o.entity().equals(root);
+    }
     if (!monitored.contains(root)) {
       unknown.add("no telemetry from " + root + " itself; inferred from " + explained
           + (explained == 1 ? " dependent" : " dependents"));
