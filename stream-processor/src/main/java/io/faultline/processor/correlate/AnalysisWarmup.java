@@ -1,10 +1,14 @@
 package io.faultline.processor.correlate;
 
+import io.faultline.processor.analysis.DependencyGraph;
 import io.faultline.processor.analysis.Diagnosis;
 import io.faultline.processor.analysis.ObservedSymptom;
 import io.faultline.processor.sim.SyntheticIncidents;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +110,10 @@ public final class AnalysisWarmup implements AutoCloseable {
     if (faults == 0) {
       return;
     }
+    // The same types the correlator passes (a TreeSet to the lifecycle, a read-only view of it to the analysis):
+    // compiled code specialises on the classes it has seen, and another class later would throw it away.
+    Set<String> monitored = new TreeSet<>(load.monitored());
+    Set<String> readOnly = Collections.unmodifiableSet(monitored);
     while (!stopped && done < analyses) {
       for (SyntheticIncidents.Episode episode : load.episodes()) {
         IncidentBook book = new IncidentBook(settings);
@@ -114,28 +122,29 @@ public final class AnalysisWarmup implements AutoCloseable {
           if (stopped || done >= analyses) {
             return;
           }
-          evaluate(load, book, step.time(), step.active());
+          evaluate(load.graph(), monitored, readOnly, book, step.time(), step.active());
           last = step.time();
         }
         // Past the resolve delay with nothing active: the resolution path too.
-        evaluate(load, book, last + settings.resolveAfterMs() + settings.tickMs(), List.of());
+        evaluate(load.graph(), monitored, readOnly, book, last + settings.resolveAfterMs() + settings.tickMs(),
+            List.of());
       }
     }
   }
 
   /** As {@code Correlator.evaluate}, without the stores and the forwarding. */
-  private void evaluate(SyntheticIncidents load, IncidentBook book, long now, List<ObservedSymptom> symptoms) {
+  private void evaluate(DependencyGraph graph, Set<String> monitored, Set<String> readOnly, IncidentBook book, long now,
+                        List<ObservedSymptom> symptoms) {
     List<ObservedSymptom> active = new ArrayList<>(symptoms);
     active.sort(Correlator.SYMPTOM_ORDER);
-    List<Diagnosis> diagnoses = active.isEmpty() ? List.of()
-        : analyzer.analyze(load.graph(), List.copyOf(active), load.monitored(), now);
+    List<Diagnosis> diagnoses = active.isEmpty() ? List.of() : analyzer.analyze(graph, List.copyOf(active), readOnly, now);
     done++;
     long built = 0;
-    for (IncidentBook.Change change : book.evaluate(now, diagnoses, load.graph(), load.monitored())) {
+    for (IncidentBook.Change change : book.evaluate(now, diagnoses, graph, monitored)) {
       IncidentRecords.incident(change.incident());
       built++;
       if (change.diagnosis() != null) {
-        built += IncidentRecords.candidates(change.incident().id(), change.diagnosis(), load.graph(),
+        built += IncidentRecords.candidates(change.incident().id(), change.diagnosis(), graph,
             settings.maxCandidates(), now).size();
       }
     }
