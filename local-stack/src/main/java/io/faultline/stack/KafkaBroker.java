@@ -98,6 +98,14 @@ final class KafkaBroker {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("delete.topic.enable", "true");
+    // Replays, the demo and the benches publish with recorded or simulated event times, which can
+    // be weeks old. With the production defaults (7 days) the broker deletes such records at its
+    // first retention check, before the processor has read them, and a transaction marker (stamped
+    // with the wall clock) rolls a compacted topic's segment at once, so the cleaner keeps only the
+    // last version of each incident. This broker lives for one session: it keeps every record,
+    // whatever its timestamp, and rolls segments by size only.
+    p.put("log.retention.ms", "-1");
+    p.put("log.roll.ms", Long.toString(Long.MAX_VALUE));
     return p;
   }
 

@@ -41,6 +41,14 @@ class KafkaBrokerTest {
   }
 
   @Test
+  void shouldNeitherExpireNorRollByTimeWhenGenerated() {
+    Map<String, String> p = KafkaBroker.serverProperties(LOG_DIR, 19092, 19093);
+
+    assertEquals("-1", p.get("log.retention.ms"));
+    assertEquals(Long.toString(Long.MAX_VALUE), p.get("log.roll.ms"));
+  }
+
+  @Test
   void shouldRoundTripThroughJavaPropertiesWhenRendered() throws IOException {
     Path windowsLike = Path.of("/srv/a\\b/data");
     Map<String, String> generated = KafkaBroker.serverProperties(windowsLike, 1, 2);

@@ -75,6 +75,21 @@ class LocalStackIT {
   }
 
   @Test
+  void shouldKeepRecordsWhateverTheirTimestampWhenTopicsUseTheBrokerDefaults(LocalStack stack) throws Exception {
+    stack.createFaultlineTopics();
+    var telemetry = new ConfigResource(ConfigResource.Type.TOPIC, Topics.DNS.name());
+    var incidents = new ConfigResource(ConfigResource.Type.TOPIC, Topics.INCIDENTS.name());
+    try (Admin admin = stack.admin()) {
+      var configs = admin.describeConfigs(List.of(telemetry, incidents)).all().get(30, TimeUnit.SECONDS);
+      // A replay's weeks-old event times must not count as expired: no time-based deletion, and no
+      // time-based roll that would let the cleaner drop an incident's earlier versions at once.
+      assertEquals("-1", configs.get(telemetry).get("retention.ms").value());
+      assertEquals(Long.toString(Long.MAX_VALUE), configs.get(incidents).get("segment.ms").value());
+      assertEquals(Long.toString(Long.MAX_VALUE), configs.get(telemetry).get("segment.ms").value());
+    }
+  }
+
+  @Test
   void shouldAcceptIdempotentWritesOnEveryPartitionWhenCreateTopicsReturns(LocalStack stack) throws Exception {
     Topic<DiskSample> topic = new Topic<>("it." + UUID.randomUUID(), DiskSample.class, 12, false, "test topic");
     stack.createTopics(List.of(topic));
