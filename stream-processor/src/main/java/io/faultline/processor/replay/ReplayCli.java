@@ -35,12 +35,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -303,6 +305,12 @@ public final class ReplayCli {
           RegistryClientConfig.builder(registryUrl).build());
           Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
         TopicSetup.createMissing(admin, Topics.TELEMETRY_PARTITIONS, (short) 1);
+        OptionalLong earliest = ScenarioPublisher.earliestTime(input);
+        if (earliest.isPresent()) {
+          RetentionCheck.problem(admin, Instant.ofEpochMilli(earliest.getAsLong()), Instant.now()).ifPresent(p -> {
+            throw new ReplayException(p, null);
+          });
+        }
         SchemaBootstrap.run(registry);
         String applicationId = "faultline-replay-" + UUID.randomUUID();
         List<TopicPartition> sources = partitions(admin, TopicSetup.processorInputs());

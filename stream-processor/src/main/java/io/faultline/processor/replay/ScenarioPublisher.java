@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,13 +71,7 @@ public final class ScenarioPublisher implements AutoCloseable {
    * @throws io.faultline.schemas.scenario.ScenarioFormatException on a bad line (nothing is sent)
    */
   public Map<String, Long> publish(Path scenario) {
-    long[] earliest = {Long.MAX_VALUE};
-    ScenarioReader.read(scenario, r -> {
-      if (r.hasTime()) {
-        earliest[0] = Math.min(earliest[0], r.timestamp());
-      }
-    });
-    long untimed = earliest[0] == Long.MAX_VALUE ? System.currentTimeMillis() : earliest[0];
+    long untimed = earliestTime(scenario).orElseGet(System::currentTimeMillis);
 
     Map<String, AtomicLong> acked = new LinkedHashMap<>();
     AtomicReference<Exception> failure = new AtomicReference<>();
@@ -104,6 +99,21 @@ public final class ScenarioPublisher implements AutoCloseable {
     Map<String, Long> counts = new LinkedHashMap<>();
     acked.forEach((t, n) -> counts.put(t, n.get()));
     return counts;
+  }
+
+  /**
+   * The earliest event time of {@code scenario}'s lines, empty if none has a time.
+   *
+   * @throws io.faultline.schemas.scenario.ScenarioFormatException on a bad line
+   */
+  public static OptionalLong earliestTime(Path scenario) {
+    long[] earliest = {Long.MAX_VALUE};
+    ScenarioReader.read(scenario, r -> {
+      if (r.hasTime()) {
+        earliest[0] = Math.min(earliest[0], r.timestamp());
+      }
+    });
+    return earliest[0] == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(earliest[0]);
   }
 
   @SuppressWarnings("unchecked")
