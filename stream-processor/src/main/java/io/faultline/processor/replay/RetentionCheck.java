@@ -1,10 +1,8 @@
 package io.faultline.processor.replay;
 
-import io.faultline.schemas.Topic;
 import io.faultline.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,15 +34,6 @@ final class RetentionCheck {
 
   private RetentionCheck() {}
 
-  /** The topics a replay writes to, and the processor reads from or writes to. */
-  static List<String> checkedTopics() {
-    List<String> names = new ArrayList<>();
-    for (Topic<?> t : Topics.ALL) {
-      names.add(t.name());
-    }
-    return names;
-  }
-
   /**
    * @param configs each topic's effective configuration (name to value)
    * @return a one-line reason if records from {@code earliest} would be deleted or compacted away
@@ -71,10 +60,13 @@ final class RetentionCheck {
     return Optional.empty();
   }
 
-  /** Reads the effective configuration of {@link #checkedTopics()} and applies {@link #problem}. */
+  /**
+   * Reads the effective configuration of every catalogue topic (those the replay writes to and the
+   * processor reads from or writes to) and applies {@link #problem(Map, Instant, Instant)}.
+   */
   static Optional<String> problem(Admin admin, Instant earliest, Instant now) {
-    List<ConfigResource> resources = checkedTopics().stream()
-        .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    List<ConfigResource> resources = Topics.ALL.stream()
+        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
     Map<ConfigResource, Config> described;
     try {
       described = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
