@@ -121,6 +121,8 @@ class ProcessorIT {
         Incident first = incidents.stream().filter(i -> i.getRootCause().equals(ROOT)).findFirst().orElseThrow();
         assertTrue(first.getAffected().size() >= 3, "the resolver's names and applications: " + first.getAffected());
         assertEquals(KafkaStreams.State.RUNNING, processor.streams().state(), "the poison record stopped nothing");
+        // Begun by the first RUNNING state, after the restore.
+        await().atMost(Duration.ofMinutes(2)).until(() -> processor.warmup().analysesDone() > 0);
       }
     }
   }

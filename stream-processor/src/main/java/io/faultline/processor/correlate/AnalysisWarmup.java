@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the correlator's evaluation (analysis, incident lifecycle, candidate and incident records) over
- * simulated faults when the processor starts, in a background thread, and throws the results away.
+ * simulated faults once the processor is first RUNNING (its state restored), in a background thread, and
+ * throws the results away.
  *
  * <p>Why: the processor's JVM compiles with C2 only (stream-processor/jvm.options), and code runs
  * interpreted until it has run about 10,000 times. Detection is hot from the first second, but the
@@ -38,6 +39,7 @@ public final class AnalysisWarmup implements AutoCloseable {
   private final Analyzer analyzer;
   private final int analyses;
   private final Thread thread;
+  private boolean begun;
   private volatile boolean stopped;
   private volatile int done;
   private volatile long records;
@@ -49,17 +51,29 @@ public final class AnalysisWarmup implements AutoCloseable {
     this.analyses = analyses;
     this.thread = new Thread(this::runLogged, "faultline-analysis-warmup");
     thread.setDaemon(true);
-    // Below the stream threads: at a start they restore state and catch up, and come first.
-    thread.setPriority(Thread.MIN_PRIORITY);
   }
 
-  /** Starts the warm-up in its own thread; {@code analyses <= 0} starts nothing. */
+  /** A warm-up that runs once {@link #begin()} is called. */
+  public static AnalysisWarmup create(CorrelationSettings settings, Analyzer analyzer, int analyses) {
+    return new AnalysisWarmup(settings, analyzer, analyses);
+  }
+
+  /** A warm-up already begun. */
   public static AnalysisWarmup start(CorrelationSettings settings, Analyzer analyzer, int analyses) {
-    AnalysisWarmup w = new AnalysisWarmup(settings, analyzer, analyses);
-    if (analyses > 0) {
-      w.thread.start();
-    }
+    AnalysisWarmup w = create(settings, analyzer, analyses);
+    w.begin();
     return w;
+  }
+
+  /**
+   * Starts the warm-up in its own thread, the first time only; nothing when {@code analyses <= 0}
+   * or once closed.
+   */
+  public synchronized void begin() {
+    if (!begun && !stopped && analyses > 0) {
+      begun = true;
+      thread.start();
+    }
   }
 
   /** Analyses run so far. */
@@ -83,7 +97,9 @@ public final class AnalysisWarmup implements AutoCloseable {
   /** Stops the warm-up at its next tick and waits for its thread. */
   @Override
   public void close() {
-    stopped = true;
+    synchronized (this) {
+      stopped = true;
+    }
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

@@ -20,6 +20,29 @@ class AnalysisWarmupTest {
   }
 
   @Test
+  void shouldRunNothingUntilBegunAndRunOnceWhenBegunTwice() throws InterruptedException {
+    try (AnalysisWarmup w = AnalysisWarmup.create(SETTINGS, new RootCauseAnalyzer()::analyze, 50)) {
+      assertTrue(w.await(0));
+      assertEquals(0, w.analysesDone());
+
+      w.begin();
+      w.begin();
+
+      assertTrue(w.await(120_000), "the warm-up ends by itself");
+      assertEquals(50, w.analysesDone());
+    }
+  }
+
+  @Test
+  void shouldNeverStartWhenClosedBeforeBegun() throws InterruptedException {
+    AnalysisWarmup w = AnalysisWarmup.create(SETTINGS, new RootCauseAnalyzer()::analyze, 50);
+    w.close();
+    w.begin();
+    assertTrue(w.await(0));
+    assertEquals(0, w.analysesDone());
+  }
+
+  @Test
   void shouldStopEarlyWhenClosed() throws InterruptedException {
     AnalysisWarmup w = AnalysisWarmup.start(SETTINGS, new RootCauseAnalyzer()::analyze, 1_000_000);
     w.close();
