@@ -1,5 +1,6 @@
 package io.faultline.processor.replay;
 
+import io.faultline.processor.KafkaOffsets;
 import io.faultline.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,9 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -67,15 +65,8 @@ final class RetentionCheck {
   static Optional<String> problem(Admin admin, Instant earliest, Instant now) {
     List<ConfigResource> resources = Topics.ALL.stream()
         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
-    Map<ConfigResource, Config> described;
-    try {
-      described = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the topics' configuration", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the topics' configuration: " + e.getMessage(), e);
-    }
+    Map<ConfigResource, Config> described =
+        KafkaOffsets.get(admin.describeConfigs(resources).all(), "read the topics' configuration");
     Map<String, Map<String, String>> configs = new LinkedHashMap<>();
     described.forEach((r, config) -> {
       Map<String, String> values = new HashMap<>();
